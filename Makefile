@@ -1,0 +1,45 @@
+# The front door. CMake (CMakePresets.json) does the work; these targets only name it.
+.PHONY: all deps run test tsan bench format lint clean
+
+SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
+
+all: test
+
+deps:
+	@scripts/install-deps.sh
+
+# Optimised build, then chorusd with its embedded default configuration (Ctrl-C stops it).
+run: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target chorusd
+	build/release/server/chorusd
+
+# Unit, integration, e2e and fuzz-regression tests, under AddressSanitizer + UBSan.
+test: deps
+	cmake --preset dev >/dev/null
+	cmake --build --preset dev
+	ctest --preset dev
+
+# The multi-threaded tests (ctest label `threads`) under ThreadSanitizer.
+tsan: deps
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan
+	ctest --preset tsan
+
+# Micro-benchmarks, optimised build.
+bench: deps
+	cmake --preset release >/dev/null
+	cmake --build --preset release --target chorus-microbench
+	build/release/benchmarks/micro/chorus-microbench
+
+format:
+	clang-format-14 -i $(SOURCES)
+
+# clang-format check plus clang-tidy over every source, on the dev build's compile commands.
+lint: deps
+	cmake --preset dev >/dev/null
+	clang-format-14 --dry-run --Werror $(SOURCES)
+	run-clang-tidy-14 -quiet -p build/dev $(filter %.cpp,$(SOURCES))
+
+clean:
+	rm -rf build

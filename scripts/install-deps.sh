@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what building and testing Chorus needs on Debian 12, and only what is missing.
+# Idempotent: a second run with everything present does nothing and needs no network.
+#
+#   scripts/install-deps.sh              build and test dependencies (the default)
+#   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
+set -euo pipefail
+
+mode=all
+case "${1:-}" in
+  "") ;;
+  --build-only) mode=build ;;
+  -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+  *) echo "install-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+# Boost must be the versioned 1.81 packages: the unversioned libboost-*-dev are 1.74 and
+# conflict with them.
+build_packages=(
+  build-essential cmake ninja-build make pkg-config
+  clang-14 lld-14 libclang-rt-14-dev
+  libboost1.81-dev libboost-json1.81-dev
+  libssl-dev libsrtp2-dev libusrsctp-dev
+  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+)
+test_packages=(
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format-14 clang-tidy-14
+)
+
+wanted=("${build_packages[@]}")
+if [ "$mode" = all ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  if [ "$status" != "install ok installed" ]; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,70 @@
+#include "server/Server.h"
+
+#include <csignal>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "server/metrics/BuildInfo.h"
+
+namespace chorus::server {
+
+Server::Server(const Config& config, unsigned workerCount)
+    : config_(config),
+      signals_(control_, SIGINT, SIGTERM),
+      shards_(config, workerCount),
+      shardCollector_(shards_),
+      api_(*this, config.http.webRoot),
+      http_(control_, config.http, api_) {
+  metrics_.addCollector(processCollector_);
+  metrics_.addCollector(shardCollector_);
+}
+
+int Server::run() {
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (!error) {
+      onSignal(signal);
+    }
+  });
+  shards_.start();
+  http_.start();
+  const auto endpoint = http_.endpoint();
+  spdlog::info("http_listening address={} port={}", endpoint.address().to_string(),
+               endpoint.port());
+  ready_ = true;
+  const std::string host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
+                                                      : endpoint.address().to_string();
+  spdlog::info("chorusd_ready version={} workers={} demo=http://{}:{}/", buildInfo().version,
+               shards_.size(), host, endpoint.port());
+  control_.run();
+  shards_.stop();
+  spdlog::info("chorusd_stopped");
+  return 0;
+}
+
+void Server::onSignal(int signal) {
+  spdlog::info("chorusd_stopping signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  ready_ = false;
+  http_.stop();
+  control_.stop();
+}
+
+signaling::HealthReport Server::liveness() const {
+  const auto limit = config_.workers.stallTimeout;
+  if (const auto stalled = shards_.stalledShard(std::chrono::steady_clock::now(), limit)) {
+    return {false, "worker " + std::to_string(*stalled) + " has not turned its loop for over " +
+                       std::to_string(limit.count()) + " s"};
+  }
+  return {true, "ok"};
+}
+
+signaling::HealthReport Server::readiness() const {
+  if (!ready_) {
+    return {false, "not accepting joins"};
+  }
+  return liveness();
+}
+
+std::string Server::metricsText() const { return metrics_.scrape(); }
+
+}  // namespace chorus::server

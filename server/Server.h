@@ -1,0 +1,49 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "server/config/Config.h"
+#include "server/http/HttpServer.h"
+#include "server/metrics/MetricsExposition.h"
+#include "server/metrics/ProcessCollector.h"
+#include "server/metrics/ShardCollector.h"
+#include "server/shard/ShardPool.h"
+#include "signaling/ProcessStatus.h"
+#include "signaling/http/HttpApi.h"
+
+namespace chorus::server {
+
+// The chorusd process: worker shards, the control thread (the one that calls run()) with HTTP
+// and signals, and metrics. Constructing it binds every port, so a bad address or a port in
+// use fails before anything starts.
+class Server : public signaling::ProcessStatus {
+ public:
+  Server(const Config& config, unsigned workerCount);
+
+  // Serves until SIGINT or SIGTERM, then stops everything in order. Returns the exit status.
+  int run();
+
+  signaling::HealthReport liveness() const override;
+  signaling::HealthReport readiness() const override;
+  std::string metricsText() const override;
+
+ private:
+  void onSignal(int signal);
+
+  Config config_;
+  boost::asio::io_context control_{1};
+  boost::asio::signal_set signals_;
+  ShardPool shards_;
+  MetricsExposition metrics_;
+  ProcessCollector processCollector_;
+  ShardCollector shardCollector_;
+  signaling::HttpApi api_;
+  HttpServer http_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace chorus::server

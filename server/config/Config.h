@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace chorus::server {
+
+enum class LogLevel : std::uint8_t { kTrace, kDebug, kInfo, kWarn, kError };
+enum class LogFormat : std::uint8_t { kText, kJson };
+
+// The whole process configuration as typed values. Built by ConfigLoader from the embedded
+// defaults, then a YAML file, then CHORUS_* environment variables, then command-line flags;
+// every key is listed, with its meaning, in ConfigKeys.cpp and in the README.
+struct Config {
+  struct Log {
+    LogLevel level = LogLevel::kInfo;
+    LogFormat format = LogFormat::kText;
+  };
+  struct Http {
+    std::string listenAddress = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::size_t maxBodyBytes = 64 * 1024;
+    std::size_t maxHeaderBytes = 8 * 1024;
+    std::chrono::seconds idleTimeout{30};
+    std::string webRoot = "web";
+  };
+  struct Workers {
+    unsigned count = 0;  // 0: the CPUs this process may use
+    std::chrono::seconds stallTimeout{5};
+  };
+  struct Media {
+    std::string listenAddress = "127.0.0.1";
+    std::uint16_t portBase = 40000;  // worker i listens on portBase + i; 0: the kernel chooses
+  };
+
+  Log log;
+  Http http;
+  Workers workers;
+  Media media;
+};
+
+// A configuration that cannot be used. The message names the key, the value and the source.
+// chorusd exits with status 2 on it.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace chorus::server

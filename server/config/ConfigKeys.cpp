@@ -1,0 +1,197 @@
+#include "server/config/ConfigKeys.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace chorus::server {
+namespace {
+
+template <typename Number>
+std::optional<Number> parseNumber(std::string_view text, Number min, Number max) {
+  Number value{};
+  const auto* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc{} || at != end || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool isIpAddress(std::string_view text) {
+  const std::string address(text);
+  std::array<unsigned char, sizeof(in6_addr)> bytes{};
+  return inet_pton(AF_INET, address.c_str(), bytes.data()) == 1 ||
+         inet_pton(AF_INET6, address.c_str(), bytes.data()) == 1;
+}
+
+// `field` is a generic lambda returning a reference to the key's member, for a const or
+// non-const Config alike.
+template <typename Field>
+ConfigKey numberKey(std::string_view name, std::string_view help, Field field,
+                    std::uint64_t min, std::uint64_t max) {
+  return {name, help,
+          [field, min, max](Config& config, std::string_view text) -> std::optional<std::string> {
+            using Number = std::remove_reference_t<decltype(field(config))>;
+            const auto value = parseNumber<std::uint64_t>(text, min, max);
+            if (!value) {
+              return "is not a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max);
+            }
+            field(config) = static_cast<Number>(*value);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return std::to_string(field(config)); }};
+}
+
+template <typename Field>
+ConfigKey portKey(std::string_view name, std::string_view help, Field field) {
+  return numberKey(name, help, field, 0, std::numeric_limits<std::uint16_t>::max());
+}
+
+template <typename Field>
+ConfigKey secondsKey(std::string_view name, std::string_view help, Field field) {
+  constexpr std::uint64_t kDay = 86400;
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            const auto value = parseNumber<std::uint64_t>(text, 1, kDay);
+            if (!value) {
+              return "is not a number of seconds from 1 to 86400";
+            }
+            field(config) = std::chrono::seconds(*value);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return std::to_string(field(config).count()); }};
+}
+
+template <typename Field>
+ConfigKey addressKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            if (!isIpAddress(text)) {
+              return "is not an IPv4 or IPv6 address";
+            }
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config); }};
+}
+
+template <typename Field>
+ConfigKey pathKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            if (text.empty()) {
+              return "is empty";
+            }
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config); }};
+}
+
+template <typename Enum, std::size_t N, typename Field>
+ConfigKey choiceKey(std::string_view name, std::string_view help, Field field,
+                    std::array<std::pair<std::string_view, Enum>, N> choices) {
+  return {name, help,
+          [field, choices](Config& config, std::string_view text) -> std::optional<std::string> {
+            for (const auto& [word, value] : choices) {
+              if (word == text) {
+                field(config) = value;
+                return std::nullopt;
+              }
+            }
+            std::string expected = "is not one of:";
+            for (const auto& choice : choices) {
+              expected += " " + std::string(choice.first);
+            }
+            return expected;
+          },
+          [field, choices](const Config& config) {
+            for (const auto& [word, value] : choices) {
+              if (value == field(config)) {
+                return std::string(word);
+              }
+            }
+            return std::string("?");
+          }};
+}
+
+constexpr std::array<std::pair<std::string_view, LogLevel>, 5> kLogLevels{{
+    {"trace", LogLevel::kTrace},
+    {"debug", LogLevel::kDebug},
+    {"info", LogLevel::kInfo},
+    {"warn", LogLevel::kWarn},
+    {"error", LogLevel::kError},
+}};
+constexpr std::array<std::pair<std::string_view, LogFormat>, 2> kLogFormats{{
+    {"text", LogFormat::kText},
+    {"json", LogFormat::kJson},
+}};
+
+std::vector<ConfigKey> buildKeys() {
+  constexpr std::uint64_t kMaxWorkers = 1024;
+  constexpr std::uint64_t kMinHttpBytes = 1024;
+  constexpr std::uint64_t kMaxHttpBytes = 16 * 1024 * 1024;
+  return {
+      choiceKey("log.level", "least severe level written: trace, debug, info, warn, error",
+                [](auto& c) -> auto& { return c.log.level; }, kLogLevels),
+      choiceKey("log.format", "text (timestamp level event key=value) or json (one object a line)",
+                [](auto& c) -> auto& { return c.log.format; }, kLogFormats),
+      addressKey("http.listen_address", "address of the control port (HTTP, WebSocket, metrics)",
+                 [](auto& c) -> auto& { return c.http.listenAddress; }),
+      portKey("http.port", "control port; 0 lets the kernel choose (tests)",
+              [](auto& c) -> auto& { return c.http.port; }),
+      numberKey("http.max_body_bytes", "largest HTTP request body accepted (413 beyond)",
+                [](auto& c) -> auto& { return c.http.maxBodyBytes; }, kMinHttpBytes,
+                kMaxHttpBytes),
+      numberKey("http.max_header_bytes", "largest HTTP request header block accepted (431 beyond)",
+                [](auto& c) -> auto& { return c.http.maxHeaderBytes; }, kMinHttpBytes,
+                kMaxHttpBytes),
+      secondsKey("http.idle_timeout_seconds",
+                 "an HTTP connection that sends nothing for this long is closed",
+                 [](auto& c) -> auto& { return c.http.idleTimeout; }),
+      pathKey("http.web_root", "folder of the web client; its demo/ is served at /",
+              [](auto& c) -> auto& { return c.http.webRoot; }),
+      numberKey("workers.count", "worker threads (media shards); 0: the CPUs this process may use",
+                [](auto& c) -> auto& { return c.workers.count; }, 0, kMaxWorkers),
+      secondsKey("workers.stall_timeout_seconds",
+                 "/healthz fails when a worker loop has not turned for this long",
+                 [](auto& c) -> auto& { return c.workers.stallTimeout; }),
+      addressKey("media.listen_address", "address of the workers' media UDP ports",
+                 [](auto& c) -> auto& { return c.media.listenAddress; }),
+      portKey("media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
+              [](auto& c) -> auto& { return c.media.portBase; }),
+  };
+}
+
+}  // namespace
+
+std::string ConfigKey::environmentName() const {
+  std::string variable = "CHORUS_";
+  for (const char c : name) {
+    variable.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(c)));
+  }
+  return variable;
+}
+
+std::span<const ConfigKey> configKeys() {
+  static const std::vector<ConfigKey> kKeys = buildKeys();
+  return kKeys;
+}
+
+const ConfigKey* findConfigKey(std::string_view name) {
+  const auto keys = configKeys();
+  const auto found = std::find_if(keys.begin(), keys.end(),
+                                  [name](const ConfigKey& key) { return key.name == name; });
+  return found == keys.end() ? nullptr : &*found;
+}
+
+}  // namespace chorus::server

@@ -1,0 +1,125 @@
+#include "server/http/HttpServer.h"
+
+#include <array>
+#include <chrono>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace chorus::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Api = signaling::HttpApi;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// A request that could not be read gets a status naming why (RFC 9110 §15.5), then the
+// connection closes: after a framing error the rest of the stream cannot be trusted.
+http::status statusForReadError(const beast::error_code& error) {
+  if (error == http::error::body_limit) {
+    return http::status::payload_too_large;
+  }
+  if (error == http::error::header_limit || error == http::error::buffer_overflow) {
+    return http::status::request_header_fields_too_large;
+  }
+  return http::status::bad_request;
+}
+
+// After answering a request we refused, the client may still be sending it. Closing with unread
+// data makes the kernel send a reset, which can destroy our answer before the client reads it
+// (RFC 9112 §9.6), so stop sending, read and discard for a moment, then close.
+asio::awaitable<void> drainAndClose(beast::tcp_stream& stream) {
+  constexpr auto kLinger = std::chrono::seconds(1);
+  constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
+  beast::error_code error;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, error);
+  std::array<char, 4096> discard{};
+  stream.expires_after(kLinger);
+  for (std::size_t drained = 0; drained < kMaxDrainBytes;) {
+    auto [readError, count] = co_await stream.async_read_some(asio::buffer(discard), kUseTuple);
+    if (readError) {
+      break;
+    }
+    drained += count;
+  }
+}
+
+bool isQuietEnd(const beast::error_code& error) {
+  return error == http::error::end_of_stream || error == asio::error::eof ||
+         error == beast::error::timeout || error == asio::error::connection_reset ||
+         error == asio::error::operation_aborted;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& context, const Config::Http& config, const Api& api)
+    : context_(context),
+      config_(config),
+      api_(api),
+      acceptor_(context, {asio::ip::make_address(config.listenAddress), config.port}) {}
+
+void HttpServer::start() { asio::co_spawn(context_, accept(), asio::detached); }
+
+void HttpServer::stop() {
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::awaitable<void> HttpServer::accept() {
+  for (;;) {
+    auto [error, socket] = co_await acceptor_.async_accept(kUseTuple);
+    if (error == asio::error::operation_aborted) {
+      co_return;
+    }
+    if (error) {
+      // Out of descriptors and the like: keep listening; the client will retry.
+      spdlog::warn("http_accept_failed error={}", error.message());
+      continue;
+    }
+    asio::co_spawn(context_, serve(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) const {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(config_.maxHeaderBytes));
+    parser.body_limit(config_.maxBodyBytes);
+    stream.expires_after(config_.idleTimeout);
+    auto [readError, bytesRead] = co_await http::async_read(stream, buffer, parser, kUseTuple);
+    if (readError) {
+      if (!isQuietEnd(readError)) {
+        auto response = Api::textResponse(statusForReadError(readError), readError.message(),
+                                          parser.get().version(), false);
+        co_await http::async_write(stream, response, kUseTuple);
+        co_await drainAndClose(stream);
+        co_return;
+      }
+      break;
+    }
+    auto response = api_.handle(parser.get());
+    const bool keepAlive = response.keep_alive();
+    auto [writeError, bytesWritten] = co_await http::async_write(stream, response, kUseTuple);
+    if (writeError || !keepAlive) {
+      break;
+    }
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace chorus::server

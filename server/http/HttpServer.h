@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "server/config/Config.h"
+#include "signaling/http/HttpApi.h"
+
+namespace chorus::server {
+
+// The control port's listener: accepts TCP connections on the control thread and serves HTTP/1.1
+// on each (keep-alive, size limits, idle timeout), handing parsed requests to the HttpApi.
+class HttpServer {
+ public:
+  // Binds and listens at once, so a port in use fails start-up.
+  HttpServer(boost::asio::io_context& context, const Config::Http& config,
+             const signaling::HttpApi& api);
+
+  void start();
+  // Stops accepting; open connections end with the control loop.
+  void stop();
+
+  boost::asio::ip::tcp::endpoint endpoint() const { return acceptor_.local_endpoint(); }
+
+ private:
+  boost::asio::awaitable<void> accept();
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket) const;
+
+  boost::asio::io_context& context_;
+  Config::Http config_;
+  const signaling::HttpApi& api_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+}  // namespace chorus::server

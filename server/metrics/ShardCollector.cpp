@@ -1,0 +1,51 @@
+#include "server/metrics/ShardCollector.h"
+
+#include <chrono>
+#include <string>
+
+#include "server/metrics/MetricFamilies.h"
+
+namespace chorus::server {
+
+std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
+  std::array<std::uint64_t, kPacketKindCount> received{};
+  std::array<std::uint64_t, kDropReasonCount> dropped{};
+  std::uint64_t bytes = 0;
+  auto heartbeatAge = gaugeFamily("chorus_worker_heartbeat_age_seconds",
+                                  "Time since the worker's event loop last ran its heartbeat");
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t index = 0; index < shards_.size(); ++index) {
+    const Shard& shard = shards_.shard(index);
+    const ShardCounters& counters = shard.counters();
+    for (std::size_t kind = 0; kind < kPacketKindCount; ++kind) {
+      received[kind] += counters.datagramsReceived[kind].value();
+    }
+    for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
+      dropped[reason] += counters.datagramsDropped[reason].value();
+    }
+    bytes += counters.bytesReceived.value();
+    const std::chrono::duration<double> age = now - shard.lastHeartbeat();
+    addSample(heartbeatAge, age.count(), {{"worker", std::to_string(index)}});
+  }
+
+  auto workers = gaugeFamily("chorus_workers", "Worker threads (media shards)");
+  addSample(workers, static_cast<double>(shards_.size()));
+  auto datagrams = counterFamily("chorus_udp_datagrams_received_total",
+                                 "Datagrams received on the media ports, by RFC 7983 kind");
+  for (std::size_t kind = 0; kind < kPacketKindCount; ++kind) {
+    addSample(datagrams, static_cast<double>(received[kind]),
+              {{"kind", std::string(media::toString(static_cast<media::PacketKind>(kind)))}});
+  }
+  auto receivedBytes =
+      counterFamily("chorus_udp_received_bytes_total", "Bytes received on the media ports");
+  addSample(receivedBytes, static_cast<double>(bytes));
+  auto drops = counterFamily("chorus_udp_datagrams_dropped_total",
+                             "Datagrams dropped on the media ports, by reason");
+  for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
+    addSample(drops, static_cast<double>(dropped[reason]),
+              {{"reason", std::string(toString(static_cast<DropReason>(reason)))}});
+  }
+  return {workers, datagrams, receivedBytes, drops, heartbeatAge};
+}
+
+}  // namespace chorus::server

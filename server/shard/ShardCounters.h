@@ -1,0 +1,38 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "media/wire/PacketKind.h"
+#include "server/shard/RelaxedCounter.h"
+
+namespace chorus::server {
+
+// Why a shard dropped a datagram. Every drop has a reason and a counter.
+enum class DropReason : std::uint8_t {
+  kUnclassified,  // not STUN, DTLS, RTP or RTCP by RFC 7983
+  kUnknownPeer,   // from a 5-tuple no transport on this shard owns
+};
+inline constexpr std::size_t kDropReasonCount = 2;
+inline constexpr std::size_t kPacketKindCount = 5;
+
+std::string_view toString(DropReason reason) noexcept;
+
+// What one shard counted; written only by its thread, summed by the metrics scrape.
+struct ShardCounters {
+  std::array<RelaxedCounter, kPacketKindCount> datagramsReceived;  // by media::PacketKind
+  RelaxedCounter bytesReceived;
+  std::array<RelaxedCounter, kDropReasonCount> datagramsDropped;  // by DropReason
+
+  void countReceived(media::PacketKind kind, std::size_t bytes) noexcept {
+    datagramsReceived[static_cast<std::size_t>(kind)].add();
+    bytesReceived.add(bytes);
+  }
+  void countDrop(DropReason reason) noexcept {
+    datagramsDropped[static_cast<std::size_t>(reason)].add();
+  }
+};
+
+}  // namespace chorus::server

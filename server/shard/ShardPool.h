@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "server/config/Config.h"
+#include "server/shard/Shard.h"
+
+namespace chorus::server {
+
+// The worker shards of the process: how many, their media ports, starting and stopping them.
+class ShardPool {
+ public:
+  // Binds every shard's media port. Throws ConfigError when the ports do not fit in 16 bits,
+  // and boost::system::system_error when a port cannot be bound.
+  ShardPool(const Config& config, unsigned count);
+
+  void start();
+  void stop();
+
+  std::size_t size() const { return shards_.size(); }
+  const Shard& shard(std::size_t index) const { return *shards_[index]; }
+
+  // The first shard whose loop has not turned within `limit` of `now`, if any.
+  std::optional<std::size_t> stalledShard(std::chrono::steady_clock::time_point now,
+                                          std::chrono::steady_clock::duration limit) const;
+
+ private:
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace chorus::server

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "signaling/ProcessStatus.h"
+#include "signaling/http/StaticFiles.h"
+
+namespace chorus::signaling {
+
+// The plain-HTTP part of the control port: probes, metrics and the web client. It turns a
+// parsed request into a response and knows nothing of sockets, so it is tested without any.
+class HttpApi {
+ public:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot);
+
+  Response handle(const Request& request) const;
+
+  // A short text/plain response for `status`, used for every error so they all look alike.
+  static Response textResponse(boost::beast::http::status status, std::string_view text,
+                               unsigned version, bool keepAlive);
+
+ private:
+  Response route(const Request& request) const;
+  Response probe(const HealthReport& report, const Request& request) const;
+  Response metrics(const Request& request) const;
+  Response file(const Request& request) const;
+
+  const ProcessStatus& status_;
+  StaticFiles demo_;
+};
+
+}  // namespace chorus::signaling

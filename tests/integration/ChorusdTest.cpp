@@ -1,0 +1,206 @@
+// chorusd as an operator meets it: started with flags, a file or the environment, probed over
+// HTTP, sent datagrams, stopped by signals.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/integration/ChorusdProcess.h"
+#include "tests/integration/HttpProbe.h"
+#include "tests/support/PrometheusText.h"
+
+namespace chorus::test {
+namespace {
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+// Flags every test server gets: kernel-chosen ports, two workers, the repository's web client.
+std::vector<std::string> testFlags(std::vector<std::string> extra = {}) {
+  std::vector<std::string> flags{"--http.port",     "0", "--media.port_base", "0",
+                                 "--workers.count", "2", "--http.web_root",   CHORUS_SOURCE_DIR "/web"};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return flags;
+}
+
+std::string writeFile(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+class ChorusdTest : public ::testing::Test {
+ protected:
+  ChorusdProcess chorusd_{testFlags({"--http.max_header_bytes", "1024",
+                                     "--http.max_body_bytes", "1024"})};
+  std::uint16_t port_ = chorusd_.httpPort();
+};
+
+TEST_F(ChorusdTest, HealthzAndReadyzAnswer200) {
+  const auto health = httpGet(port_, "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+  EXPECT_EQ(httpGet(port_, "/readyz").status, 200);
+}
+
+TEST_F(ChorusdTest, MetricsAreValidPrometheusTextWithBuildProcessAndWorkerMetrics) {
+  const auto reply = httpGet(port_, "/metrics");
+  ASSERT_EQ(reply.status, 200);
+  EXPECT_THAT(reply.head, HasSubstr("Content-Type: text/plain; version=0.0.4"));
+  EXPECT_THAT(prometheusTextProblems(reply.body), IsEmpty()) << reply.body;
+  EXPECT_THAT(reply.body, HasSubstr("chorus_build_info{"));
+  EXPECT_EQ(prometheusSample(reply.body, "chorus_workers"), 2);
+  EXPECT_GT(prometheusSample(reply.body, "process_resident_memory_bytes").value_or(0), 0);
+  // Two workers and the control thread at least.
+  EXPECT_GE(prometheusSample(reply.body, "process_threads").value_or(0), 3);
+}
+
+TEST_F(ChorusdTest, DemoPageIsServedAtTheRoot) {
+  const auto reply = httpGet(port_, "/");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_THAT(reply.head, HasSubstr("Content-Type: text/html; charset=utf-8"));
+  EXPECT_THAT(reply.body, HasSubstr("<title>Chorus</title>"));
+}
+
+TEST_F(ChorusdTest, UnknownPathTraversalAndWrongMethodGetProperStatuses) {
+  EXPECT_EQ(httpGet(port_, "/no-such-page").status, 404);
+  EXPECT_EQ(httpGet(port_, "/../../etc/passwd").status, 404);
+  EXPECT_EQ(httpGet(port_, "/%2e%2e/%2e%2e/etc/passwd").status, 404);
+  const auto post = httpExchange(
+      port_, "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_THAT(post.head, HasSubstr("Allow: GET, HEAD"));
+}
+
+TEST_F(ChorusdTest, MalformedRequestIs400) {
+  EXPECT_EQ(httpExchange(port_, "NOT HTTP AT ALL\r\n\r\n").status, 400);
+}
+
+TEST_F(ChorusdTest, OversizedHeadersAre431) {
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " +
+                              std::string(4096, 'a') + "\r\n\r\n";
+  EXPECT_EQ(httpExchange(port_, request).status, 431);
+}
+
+TEST_F(ChorusdTest, OversizedBodyIs413) {
+  const std::string request =
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" + std::string(4096, 'b');
+  EXPECT_EQ(httpExchange(port_, request).status, 413);
+}
+
+TEST_F(ChorusdTest, KeepAliveServesPipelinedRequestsOnOneConnection) {
+  const auto reply = httpExchange(port_,
+                                  "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                  "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::size_t answers = 0;
+  for (std::size_t at = 0; (at = reply.raw.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) {
+    ++answers;
+  }
+  EXPECT_EQ(answers, 2U) << reply.raw;
+}
+
+TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
+  // Workers log their ports before the control port opens, so these lines are already read.
+  std::vector<std::uint16_t> mediaPorts;
+  std::istringstream output(chorusd_.output());
+  for (std::string line; std::getline(output, line);) {
+    if (line.find("worker_started") != std::string::npos) {
+      mediaPorts.push_back(static_cast<std::uint16_t>(std::stoi(fieldOf(line, "media_port"))));
+    }
+  }
+  ASSERT_EQ(mediaPorts.size(), 2U) << chorusd_.output();
+  const std::string stun(20, '\0');  // a STUN header from a peer no transport knows
+  sendDatagram(mediaPorts[0], stun);
+  sendDatagram(mediaPorts[1], std::string("\xff garbage", 9));
+
+  const std::string unknownPeer = R"(chorus_udp_datagrams_dropped_total{reason="unknown_peer"})";
+  const std::string unclassified = R"(chorus_udp_datagrams_dropped_total{reason="unclassified"})";
+  std::string metrics;
+  // Loopback delivery is quick but asynchronous: scrape until both drops show, boundedly.
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    metrics = httpGet(port_, "/metrics").body;
+    if (prometheusSample(metrics, unknownPeer) == 1 && prometheusSample(metrics, unclassified) == 1) {
+      break;
+    }
+  }
+  EXPECT_EQ(prometheusSample(metrics, unknownPeer), 1) << metrics;
+  EXPECT_EQ(prometheusSample(metrics, unclassified), 1) << metrics;
+  EXPECT_EQ(prometheusSample(metrics, R"(chorus_udp_datagrams_received_total{kind="stun"})"), 1);
+  EXPECT_EQ(prometheusSample(metrics, "chorus_udp_received_bytes_total"), 29);
+}
+
+TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {
+  chorusd_.sendSignal(SIGTERM);
+  EXPECT_EQ(chorusd_.waitForExit(), 0);
+  EXPECT_THAT(chorusd_.output(), HasSubstr("chorusd_stopping signal=SIGTERM"));
+  EXPECT_THAT(chorusd_.output(), HasSubstr("chorusd_stopped"));
+}
+
+TEST(ChorusdLifecycleTest, SigintStopsCleanlyWithStatus0) {
+  ChorusdProcess chorusd(testFlags());
+  chorusd.httpPort();
+  chorusd.sendSignal(SIGINT);
+  EXPECT_EQ(chorusd.waitForExit(), 0);
+  EXPECT_THAT(chorusd.output(), HasSubstr("chorusd_stopped"));
+}
+
+TEST(ChorusdLifecycleTest, ReadyLinePrintsWhereToOpenTheDemo) {
+  ChorusdProcess chorusd(testFlags());
+  const std::uint16_t port = chorusd.httpPort();
+  const auto ready = chorusd.waitForLine("chorusd_ready");
+  ASSERT_TRUE(ready);
+  EXPECT_THAT(*ready, HasSubstr("demo=http://127.0.0.1:" + std::to_string(port) + "/"));
+  EXPECT_THAT(*ready, HasSubstr("workers=2"));
+}
+
+TEST(ChorusdConfigTest, UnknownKeyInTheFileExits2NamingIt) {
+  const auto file = writeFile("bad.yaml", "http:\n  port: 0\n  prot: 8081\n");
+  ChorusdProcess chorusd({"--config", file});
+  EXPECT_EQ(chorusd.waitForExit(), 2);
+  EXPECT_THAT(chorusd.output(), HasSubstr("unknown key \"http.prot\""));
+  EXPECT_THAT(chorusd.output(), HasSubstr("bad.yaml:3"));
+}
+
+TEST(ChorusdConfigTest, BadPortAndBadAddressExit2NamingKeyAndValue) {
+  ChorusdProcess badPort({"--http.port", "99999"});
+  EXPECT_EQ(badPort.waitForExit(), 2);
+  EXPECT_THAT(badPort.output(), HasSubstr("http.port = \"99999\""));
+  ChorusdProcess badAddress({}, {"CHORUS_MEDIA_LISTEN_ADDRESS=localhost"});
+  EXPECT_EQ(badAddress.waitForExit(), 2);
+  EXPECT_THAT(badAddress.output(), HasSubstr("media.listen_address = \"localhost\""));
+}
+
+TEST(ChorusdConfigTest, EnvironmentSelectsJsonLogLines) {
+  ChorusdProcess chorusd(testFlags(), {"CHORUS_LOG_FORMAT=json"});
+  const auto line = chorusd.waitForLine("http_listening");
+  ASSERT_TRUE(line);
+  EXPECT_THAT(*line, StartsWith("{\"ts\":\""));
+  EXPECT_THAT(*line, HasSubstr("\"event\":\"http_listening\""));
+  EXPECT_THAT(*line, HasSubstr("\"address\":\"127.0.0.1\""));
+}
+
+TEST(ChorusdConfigTest, PrintConfigReadsBackAsTheSameConfiguration) {
+  ChorusdProcess first({"--print-config", "--http.port", "9123", "--log.level", "debug"});
+  ASSERT_EQ(first.waitForExit(), 0);
+  const std::string printed = first.output();
+  EXPECT_THAT(printed, HasSubstr("port: 9123"));
+  ChorusdProcess second({"--print-config", "--config", writeFile("printed.yaml", printed)});
+  ASSERT_EQ(second.waitForExit(), 0);
+  EXPECT_EQ(second.output(), printed);
+}
+
+TEST(ChorusdConfigTest, HttpPortInUseFailsWithStatus1AndAClearError) {
+  ChorusdProcess first(testFlags());
+  const std::uint16_t port = first.httpPort();
+  ChorusdProcess second(testFlags({"--http.port", std::to_string(port)}));
+  EXPECT_EQ(second.waitForExit(), 1);
+  EXPECT_THAT(second.output(), HasSubstr("chorusd_failed"));
+  EXPECT_THAT(second.output(), HasSubstr("in use"));
+}
+
+}  // namespace
+}  // namespace chorus::test

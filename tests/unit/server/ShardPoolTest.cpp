@@ -1,0 +1,91 @@
+#include "server/shard/ShardPool.h"
+
+#include <array>
+#include <chrono>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/system/system_error.hpp>
+#include <gtest/gtest.h>
+
+namespace chorus::server {
+namespace {
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+Config anyPortsConfig() {
+  Config config;
+  config.media.portBase = 0;
+  return config;
+}
+
+// Waits, bounded, for a counter written by a shard thread to reach `expected`.
+bool eventually(const RelaxedCounter& counter, std::uint64_t expected) {
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (counter.value() < expected && Clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  return counter.value() == expected;
+}
+
+TEST(ShardPoolTest, EveryShardGetsItsOwnMediaPort) {
+  ShardPool pool(anyPortsConfig(), 3);
+  ASSERT_EQ(pool.size(), 3U);
+  EXPECT_NE(pool.shard(0).mediaEndpoint().port(), pool.shard(1).mediaEndpoint().port());
+  EXPECT_NE(pool.shard(1).mediaEndpoint().port(), pool.shard(2).mediaEndpoint().port());
+}
+
+TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
+  ShardPool pool(anyPortsConfig(), 2);
+  pool.start();
+  asio::io_context client;
+  asio::ip::udp::socket socket(client, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
+  std::array<std::uint8_t, 20> stun{};  // a STUN header: first byte 0
+  std::array<std::uint8_t, 8> garbage{0xff, 1, 2, 3, 4, 5, 6, 7};
+  socket.send_to(asio::buffer(stun), pool.shard(1).mediaEndpoint());
+  socket.send_to(asio::buffer(garbage), pool.shard(1).mediaEndpoint());
+
+  const ShardCounters& counters = pool.shard(1).counters();
+  const auto kind = [](media::PacketKind k) { return static_cast<std::size_t>(k); };
+  EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kStun)], 1));
+  EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kUnknown)], 1));
+  EXPECT_TRUE(eventually(counters.bytesReceived, 28));
+  EXPECT_EQ(counters.datagramsDropped[static_cast<std::size_t>(DropReason::kUnknownPeer)].value(),
+            1U);
+  EXPECT_EQ(counters.datagramsDropped[static_cast<std::size_t>(DropReason::kUnclassified)].value(),
+            1U);
+  EXPECT_EQ(pool.shard(0).counters().bytesReceived.value(), 0U);
+  pool.stop();
+}
+
+TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
+  ShardPool pool(anyPortsConfig(), 2);
+  pool.start();
+  EXPECT_EQ(pool.stalledShard(Clock::now(), std::chrono::seconds(5)), std::nullopt);
+  EXPECT_EQ(pool.stalledShard(Clock::now() + std::chrono::seconds(6), std::chrono::seconds(5)),
+            0U);
+  pool.stop();
+}
+
+TEST(ShardPoolTest, PortInUseFailsConstruction) {
+  ShardPool first(anyPortsConfig(), 1);
+  Config clash;
+  clash.media.portBase = first.shard(0).mediaEndpoint().port();
+  EXPECT_THROW(ShardPool(clash, 1), boost::system::system_error);
+}
+
+TEST(ShardPoolTest, PortsMustFitBelow65536) {
+  Config config;
+  config.media.portBase = 65535;
+  EXPECT_THROW(ShardPool(config, 2), ConfigError);
+}
+
+TEST(ShardPoolTest, StopIsIdempotent) {
+  ShardPool pool(anyPortsConfig(), 1);
+  pool.start();
+  pool.stop();
+  pool.stop();
+}
+
+}  // namespace
+}  // namespace chorus::server

@@ -1,0 +1,97 @@
+#include "signaling/http/HttpApi.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/signaling/TemporaryWebRoot.h"
+
+namespace chorus::signaling {
+namespace {
+namespace http = boost::beast::http;
+
+class FakeStatus : public ProcessStatus {
+ public:
+  HealthReport live{true, "ok"};
+  HealthReport ready{true, "ok"};
+  std::string metrics = "# TYPE up gauge\nup 1\n";
+
+  HealthReport liveness() const override { return live; }
+  HealthReport readiness() const override { return ready; }
+  std::string metricsText() const override { return metrics; }
+};
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  HttpApi::Response request(http::verb method, std::string_view target) const {
+    HttpApi::Request request{method, target, 11};
+    return api_.handle(request);
+  }
+
+  TemporaryWebRoot web_;
+  FakeStatus status_;
+  HttpApi api_{status_, web_.root()};
+};
+
+TEST_F(HttpApiTest, HealthzIsOkWhileAlive) {
+  const auto response = request(http::verb::get, "/healthz");
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_EQ(response.body(), "ok\n");
+  EXPECT_EQ(response[http::field::cache_control], "no-store");
+}
+
+TEST_F(HttpApiTest, HealthzIs503WithTheReasonWhenAWorkerIsStuck) {
+  status_.live = {false, "worker 1 stalled"};
+  const auto response = request(http::verb::get, "/healthz");
+  EXPECT_EQ(response.result(), http::status::service_unavailable);
+  EXPECT_EQ(response.body(), "worker 1 stalled\n");
+}
+
+TEST_F(HttpApiTest, ReadyzFollowsReadiness) {
+  EXPECT_EQ(request(http::verb::get, "/readyz").result(), http::status::ok);
+  status_.ready = {false, "draining"};
+  EXPECT_EQ(request(http::verb::get, "/readyz").result(), http::status::service_unavailable);
+}
+
+TEST_F(HttpApiTest, MetricsAreServedInPrometheusTextFormat) {
+  const auto response = request(http::verb::get, "/metrics");
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_EQ(response[http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response.body(), status_.metrics);
+}
+
+TEST_F(HttpApiTest, DemoPageIsServedAtTheRoot) {
+  const auto response = request(http::verb::get, "/");
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_EQ(response.body(), "<h1>demo</h1>");
+  EXPECT_EQ(response[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_EQ(response["X-Content-Type-Options"], "nosniff");
+}
+
+TEST_F(HttpApiTest, FilesOutsideTheDemoFolderAreNotServed) {
+  EXPECT_EQ(request(http::verb::get, "/../secret.txt").result(), http::status::not_found);
+  EXPECT_EQ(request(http::verb::get, "/secret.txt").result(), http::status::not_found);
+}
+
+TEST_F(HttpApiTest, HeadSendsHeadersWithTheLengthGetWouldSend) {
+  const auto response = request(http::verb::head, "/");
+  EXPECT_EQ(response.result(), http::status::ok);
+  EXPECT_TRUE(response.body().empty());
+  EXPECT_EQ(response[http::field::content_length], "13");
+}
+
+TEST_F(HttpApiTest, OtherMethodsAre405WithAllow) {
+  const auto response = request(http::verb::post, "/healthz");
+  EXPECT_EQ(response.result(), http::status::method_not_allowed);
+  EXPECT_EQ(response[http::field::allow], "GET, HEAD");
+}
+
+TEST_F(HttpApiTest, KeepAliveFollowsTheRequest) {
+  HttpApi::Request request{http::verb::get, "/healthz", 11};
+  EXPECT_TRUE(api_.handle(request).keep_alive());
+  request.keep_alive(false);
+  EXPECT_FALSE(api_.handle(request).keep_alive());
+}
+
+}  // namespace
+}  // namespace chorus::signaling
