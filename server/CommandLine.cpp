@@ -1,10 +1,9 @@
 #include "server/CommandLine.h"
 
-#include <unistd.h>
-
 #include <iostream>
 #include <map>
 #include <string>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -14,11 +13,11 @@
 
 namespace chorus::server {
 
-CommandLine CommandLine::parse(int argc, const char* const* argv,
-                               const char* const* environment) {
-  CLI::App app{"chorusd: the Chorus media server (SFU) for conference and group calls.\n"
-               "Configuration layers, each overriding the one before: built-in defaults, the\n"
-               "YAML file, CHORUS_<KEY> environment variables (CHORUS_HTTP_PORT), flags."};
+CommandLine CommandLine::parse(int argc, const char* const* argv, const char* const* environment) {
+  CLI::App app{
+      "chorusd: the Chorus media server (SFU) for conference and group calls.\n"
+      "Configuration layers, each overriding the one before: built-in defaults, the\n"
+      "YAML file, CHORUS_<KEY> environment variables (CHORUS_HTTP_PORT), flags."};
   std::string configFile;
   bool printConfig = false;
   bool version = false;

@@ -65,6 +65,8 @@ signaling::HealthReport Server::readiness() const {
   return liveness();
 }
 
-std::string Server::metricsText() const { return metrics_.scrape(); }
+std::string Server::metricsText() const {
+  return metrics_.scrape();
+}
 
 }  // namespace chorus::server

@@ -17,8 +17,7 @@ constexpr int kExitRuntimeError = 1;
 unsigned workerCount(const chorus::server::Config& config) {
   const auto budget = chorus::server::CpuBudget::detect();
   spdlog::info("cpu_budget affinity_cpus={} quota_cpus={} configured_workers={}",
-               budget.affinityCpus,
-               budget.quotaCpus ? std::to_string(*budget.quotaCpus) : "none",
+               budget.affinityCpus, budget.quotaCpus ? std::to_string(*budget.quotaCpus) : "none",
                config.workers.count);
   return config.workers.count != 0 ? config.workers.count : budget.usable();
 }

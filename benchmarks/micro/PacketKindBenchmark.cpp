@@ -31,7 +31,7 @@ std::vector<std::vector<std::uint8_t>> callMix() {
 void classifyCallMix(benchmark::State& state) {
   const auto mix = callMix();
   std::size_t index = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
     const auto& packet = mix[index++ % mix.size()];
     benchmark::DoNotOptimize(chorus::media::classifyPacket(packet));
   }

@@ -22,8 +22,8 @@ struct Config {
   struct Http {
     std::string listenAddress = "127.0.0.1";
     std::uint16_t port = 8080;
-    std::size_t maxBodyBytes = 64 * 1024;
-    std::size_t maxHeaderBytes = 8 * 1024;
+    std::size_t maxBodyBytes = std::size_t{64} * 1024;
+    std::size_t maxHeaderBytes = std::size_t{8} * 1024;
     std::chrono::seconds idleTimeout{30};
     std::string webRoot = "web";
   };

@@ -1,8 +1,7 @@
 #include "server/config/ConfigKeys.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -35,8 +34,8 @@ bool isIpAddress(std::string_view text) {
 // `field` is a generic lambda returning a reference to the key's member, for a const or
 // non-const Config alike.
 template <typename Field>
-ConfigKey numberKey(std::string_view name, std::string_view help, Field field,
-                    std::uint64_t min, std::uint64_t max) {
+ConfigKey numberKey(std::string_view name, std::string_view help, Field field, std::uint64_t min,
+                    std::uint64_t max) {
   return {name, help,
           [field, min, max](Config& config, std::string_view text) -> std::optional<std::string> {
             using Number = std::remove_reference_t<decltype(field(config))>;
@@ -139,36 +138,46 @@ constexpr std::array<std::pair<std::string_view, LogFormat>, 2> kLogFormats{{
 std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxWorkers = 1024;
   constexpr std::uint64_t kMinHttpBytes = 1024;
-  constexpr std::uint64_t kMaxHttpBytes = 16 * 1024 * 1024;
+  constexpr std::uint64_t kMaxHttpBytes = std::uint64_t{16} * 1024 * 1024;
   return {
-      choiceKey("log.level", "least severe level written: trace, debug, info, warn, error",
-                [](auto& c) -> auto& { return c.log.level; }, kLogLevels),
-      choiceKey("log.format", "text (timestamp level event key=value) or json (one object a line)",
-                [](auto& c) -> auto& { return c.log.format; }, kLogFormats),
-      addressKey("http.listen_address", "address of the control port (HTTP, WebSocket, metrics)",
-                 [](auto& c) -> auto& { return c.http.listenAddress; }),
-      portKey("http.port", "control port; 0 lets the kernel choose (tests)",
-              [](auto& c) -> auto& { return c.http.port; }),
-      numberKey("http.max_body_bytes", "largest HTTP request body accepted (413 beyond)",
-                [](auto& c) -> auto& { return c.http.maxBodyBytes; }, kMinHttpBytes,
-                kMaxHttpBytes),
-      numberKey("http.max_header_bytes", "largest HTTP request header block accepted (431 beyond)",
-                [](auto& c) -> auto& { return c.http.maxHeaderBytes; }, kMinHttpBytes,
-                kMaxHttpBytes),
-      secondsKey("http.idle_timeout_seconds",
-                 "an HTTP connection that sends nothing for this long is closed",
-                 [](auto& c) -> auto& { return c.http.idleTimeout; }),
-      pathKey("http.web_root", "folder of the web client; its demo/ is served at /",
-              [](auto& c) -> auto& { return c.http.webRoot; }),
-      numberKey("workers.count", "worker threads (media shards); 0: the CPUs this process may use",
-                [](auto& c) -> auto& { return c.workers.count; }, 0, kMaxWorkers),
-      secondsKey("workers.stall_timeout_seconds",
-                 "/healthz fails when a worker loop has not turned for this long",
-                 [](auto& c) -> auto& { return c.workers.stallTimeout; }),
-      addressKey("media.listen_address", "address of the workers' media UDP ports",
-                 [](auto& c) -> auto& { return c.media.listenAddress; }),
-      portKey("media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
-              [](auto& c) -> auto& { return c.media.portBase; }),
+      choiceKey(
+          "log.level", "least severe level written: trace, debug, info, warn, error",
+          [](auto& c) -> auto& { return c.log.level; }, kLogLevels),
+      choiceKey(
+          "log.format", "text (timestamp level event key=value) or json (one object a line)",
+          [](auto& c) -> auto& { return c.log.format; }, kLogFormats),
+      addressKey(
+          "http.listen_address", "address of the control port (HTTP, WebSocket, metrics)",
+          [](auto& c) -> auto& { return c.http.listenAddress; }),
+      portKey(
+          "http.port", "control port; 0 lets the kernel choose (tests)",
+          [](auto& c) -> auto& { return c.http.port; }),
+      numberKey(
+          "http.max_body_bytes", "largest HTTP request body accepted (413 beyond)",
+          [](auto& c) -> auto& { return c.http.maxBodyBytes; }, kMinHttpBytes, kMaxHttpBytes),
+      numberKey(
+          "http.max_header_bytes", "largest HTTP request header block accepted (431 beyond)",
+          [](auto& c) -> auto& { return c.http.maxHeaderBytes; }, kMinHttpBytes, kMaxHttpBytes),
+      secondsKey(
+          "http.idle_timeout_seconds",
+          "an HTTP connection that sends nothing for this long is closed",
+          [](auto& c) -> auto& { return c.http.idleTimeout; }),
+      pathKey(
+          "http.web_root", "folder of the web client; its demo/ is served at /",
+          [](auto& c) -> auto& { return c.http.webRoot; }),
+      numberKey(
+          "workers.count", "worker threads (media shards); 0: the CPUs this process may use",
+          [](auto& c) -> auto& { return c.workers.count; }, 0, kMaxWorkers),
+      secondsKey(
+          "workers.stall_timeout_seconds",
+          "/healthz fails when a worker loop has not turned for this long",
+          [](auto& c) -> auto& { return c.workers.stallTimeout; }),
+      addressKey(
+          "media.listen_address", "address of the workers' media UDP ports",
+          [](auto& c) -> auto& { return c.media.listenAddress; }),
+      portKey(
+          "media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
+          [](auto& c) -> auto& { return c.media.portBase; }),
   };
 }
 

@@ -1,8 +1,8 @@
 #include "server/config/ConfigLoader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -13,11 +13,15 @@
 namespace chorus::server {
 namespace {
 
-std::string inQuotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+std::string inQuotes(std::string_view text) {
+  return "\"" + std::string(text) + "\"";
+}
 
 // Walks a YAML mapping and hands each scalar to `set` under its dotted path ("http.port").
-void applyNode(ConfigLoader& loader, const YAML::Node& node, const std::string& prefix,
-               std::string_view source) {
+// Recursion is bounded by the file's nesting, and config files are the operator's own.
+void applyNode(  // NOLINT(misc-no-recursion)
+    ConfigLoader& loader, const YAML::Node& node, const std::string& prefix,
+    std::string_view source) {
   for (const auto& entry : node) {
     const std::string name = prefix + entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
@@ -94,8 +98,8 @@ void ConfigLoader::set(std::string_view key, std::string_view value, std::string
     throw ConfigError(std::string(source) + ": unknown key " + inQuotes(key));
   }
   if (const auto problem = found->assign(config_, value)) {
-    throw ConfigError(std::string(source) + ": " + std::string(key) + " = " + inQuotes(value) + " " +
-                      *problem);
+    throw ConfigError(std::string(source) + ": " + std::string(key) + " = " + inQuotes(value) +
+                      " " + *problem);
   }
 }
 

@@ -42,7 +42,7 @@ http::status statusForReadError(const beast::error_code& error) {
 // (RFC 9112 §9.6), so stop sending, read and discard for a moment, then close.
 asio::awaitable<void> drainAndClose(beast::tcp_stream& stream) {
   constexpr auto kLinger = std::chrono::seconds(1);
-  constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
+  constexpr std::size_t kMaxDrainBytes = std::size_t{1024} * 1024;
   beast::error_code error;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, error);
   std::array<char, 4096> discard{};
@@ -70,7 +70,9 @@ HttpServer::HttpServer(asio::io_context& context, const Config::Http& config, co
       api_(api),
       acceptor_(context, {asio::ip::make_address(config.listenAddress), config.port}) {}
 
-void HttpServer::start() { asio::co_spawn(context_, accept(), asio::detached); }
+void HttpServer::start() {
+  asio::co_spawn(context_, accept(), asio::detached);
+}
 
 void HttpServer::stop() {
   beast::error_code ignored;

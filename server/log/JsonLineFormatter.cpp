@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 #include <spdlog/details/log_msg.h>
 
@@ -42,7 +42,7 @@ std::optional<std::string> readValue(std::string_view& rest) {
 std::string utcTimestamp(std::chrono::system_clock::time_point time) {
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  const auto seconds = static_cast<std::time_t>(micros / 1'000'000);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   std::array<char, 40> text{};
@@ -92,10 +92,10 @@ std::string jsonQuote(std::string_view text) {
   for (const char c : text) {
     switch (c) {
       case '"':
-        quoted += "\\\"";
+        quoted += R"(\")";
         break;
       case '\\':
-        quoted += "\\\\";
+        quoted += R"(\\)";
         break;
       case '\n':
         quoted += "\\n";
@@ -105,9 +105,11 @@ std::string jsonQuote(std::string_view text) {
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
-          std::array<char, 8> escape{};
-          std::snprintf(escape.data(), escape.size(), "\\u%04x", static_cast<unsigned char>(c));
-          quoted += escape.data();
+          constexpr std::string_view kHex = "0123456789abcdef";
+          const auto byte = static_cast<unsigned char>(c);
+          quoted += R"(\u00)";
+          quoted.push_back(kHex[byte >> 4]);
+          quoted.push_back(kHex[byte & 0xf]);
         } else {
           quoted.push_back(c);
         }

@@ -29,8 +29,8 @@ spdlog::level::level_enum toSpdlog(LogLevel level) {
 }  // namespace
 
 void configureLogging(const Config::Log& config) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "chorus", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("chorus", std::make_shared<spdlog::sinks::stdout_sink_mt>());
   if (config.format == LogFormat::kJson) {
     logger->set_formatter(std::make_unique<JsonLineFormatter>());
   } else {

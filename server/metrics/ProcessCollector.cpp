@@ -1,13 +1,12 @@
 #include "server/metrics/ProcessCollector.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "server/metrics/MetricFamilies.h"
 

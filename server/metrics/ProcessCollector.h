@@ -10,8 +10,8 @@ namespace chorus::server {
 
 // What /proc/self/stat says about this process, in SI units.
 struct ProcessStat {
-  double cpuSeconds = 0;      // user + system
-  double startSeconds = 0;    // since boot
+  double cpuSeconds = 0;    // user + system
+  double startSeconds = 0;  // since boot
   double virtualBytes = 0;
   double residentBytes = 0;
   double threads = 0;

@@ -1,12 +1,11 @@
 #include "server/shard/CpuBudget.h"
 
-#include <sched.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sched.h>
 #include <string>
 
 namespace chorus::server {
@@ -50,8 +49,8 @@ std::optional<unsigned> cgroupV2Quota() {
     return std::nullopt;
   }
   std::optional<unsigned> tightest;
-  for (std::filesystem::path dir = std::filesystem::path("/sys/fs/cgroup") /
-                                   std::filesystem::path(*path).relative_path();
+  for (std::filesystem::path dir =
+           std::filesystem::path("/sys/fs/cgroup") / std::filesystem::path(*path).relative_path();
        ; dir = dir.parent_path()) {
     if (const auto cpuMax = readFile(dir / "cpu.max")) {
       if (const auto cpus = cpusFromCpuMax(*cpuMax)) {

@@ -1,10 +1,8 @@
 #include "server/shard/Shard.h"
 
 #include <pthread.h>
-
 #include <span>
 #include <string>
-
 
 namespace chorus::server {
 namespace {
@@ -29,7 +27,9 @@ Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint
       heartbeat_(context_),
       lastHeartbeat_(std::chrono::steady_clock::now().time_since_epoch().count()) {}
 
-Shard::~Shard() { stop(); }
+Shard::~Shard() {
+  stop();
+}
 
 void Shard::start() {
   thread_ = std::thread([this] {
@@ -48,7 +48,9 @@ void Shard::stop() {
   }
 }
 
-boost::asio::ip::udp::endpoint Shard::mediaEndpoint() const { return socket_.local_endpoint(); }
+boost::asio::ip::udp::endpoint Shard::mediaEndpoint() const {
+  return socket_.local_endpoint();
+}
 
 std::chrono::steady_clock::time_point Shard::lastHeartbeat() const {
   return std::chrono::steady_clock::time_point(

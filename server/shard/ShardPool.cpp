@@ -18,7 +18,8 @@ ShardPool::ShardPool(const Config& config, unsigned count) {
   shards_.reserve(count);
   for (unsigned index = 0; index < count; ++index) {
     const auto port = static_cast<std::uint16_t>(base == 0 ? 0 : base + index);
-    shards_.push_back(std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port)));
+    shards_.push_back(
+        std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port)));
   }
 }
 
@@ -37,8 +38,8 @@ void ShardPool::stop() {
   }
 }
 
-std::optional<std::size_t> ShardPool::stalledShard(std::chrono::steady_clock::time_point now,
-                                                   std::chrono::steady_clock::duration limit) const {
+std::optional<std::size_t> ShardPool::stalledShard(
+    std::chrono::steady_clock::time_point now, std::chrono::steady_clock::duration limit) const {
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     if (now - shards_[index]->lastHeartbeat() > limit) {
       return index;

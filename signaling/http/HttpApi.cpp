@@ -10,6 +10,15 @@ namespace {
 
 constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+// A probe answers 200 or 503 with its reason, never cached by a proxy.
+HttpApi::Response probe(const HealthReport& report, const HttpApi::Request& request) {
+  const auto status = report.healthy ? http::status::ok : http::status::service_unavailable;
+  HttpApi::Response response =
+      HttpApi::textResponse(status, report.detail, request.version(), request.keep_alive());
+  response.set(http::field::cache_control, "no-store");
+  return response;
+}
+
 }  // namespace
 
 HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot)
@@ -46,13 +55,6 @@ HttpApi::Response HttpApi::route(const Request& request) const {
     return metrics(request);
   }
   return file(request);
-}
-
-HttpApi::Response HttpApi::probe(const HealthReport& report, const Request& request) const {
-  const auto status = report.healthy ? http::status::ok : http::status::service_unavailable;
-  Response response = textResponse(status, report.detail, request.version(), request.keep_alive());
-  response.set(http::field::cache_control, "no-store");
-  return response;
 }
 
 HttpApi::Response HttpApi::metrics(const Request& request) const {

@@ -28,7 +28,6 @@ class HttpApi {
 
  private:
   Response route(const Request& request) const;
-  Response probe(const HealthReport& report, const Request& request) const;
   Response metrics(const Request& request) const;
   Response file(const Request& request) const;
 

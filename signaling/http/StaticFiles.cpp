@@ -50,12 +50,9 @@ bool isSafeSegment(std::string_view segment) {
   if (segment == "." || segment == "..") {
     return false;
   }
-  for (const char c : segment) {
-    if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) {
-      return false;
-    }
-  }
-  return true;
+  // Control characters (NUL included) and backslashes, which some systems treat as separators.
+  return std::ranges::none_of(
+      segment, [](char c) { return c == '\\' || static_cast<unsigned char>(c) < 0x20; });
 }
 
 bool isInside(const std::filesystem::path& candidate, const std::filesystem::path& root) {

@@ -1,12 +1,11 @@
 // Whatever request target arrives, StaticFiles resolves it inside its root or not at all.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unistd.h>
 
 #include "signaling/http/StaticFiles.h"
 
@@ -21,7 +20,7 @@ struct FuzzRoot {
 
   static std::filesystem::path makeBase() {
     std::string pattern = (std::filesystem::temp_directory_path() / "chorus-fuzz-XXXXXX").string();
-    const std::filesystem::path base = mkdtemp(pattern.data());
+    std::filesystem::path base = mkdtemp(pattern.data());
     std::filesystem::create_directories(base / "root" / "sub");
     std::filesystem::create_directories(base / "outside");
     return base;
@@ -33,6 +32,7 @@ struct FuzzRoot {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls.
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view target(reinterpret_cast<const char*>(data), size);
   static const FuzzRoot kRoot;

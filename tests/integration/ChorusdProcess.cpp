@@ -1,17 +1,14 @@
 #include "tests/integration/ChorusdProcess.h"
 
+#include <array>
+#include <csignal>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <stdexcept>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <array>
-#include <csignal>
-#include <stdexcept>
-
-extern char** environ;
 
 namespace chorus::test {
 namespace {
@@ -27,6 +24,7 @@ ChorusdProcess::ChorusdProcess(const std::vector<std::string>& arguments,
   std::vector<std::string> argumentStrings{CHORUSD_PATH};
   argumentStrings.insert(argumentStrings.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
+  argv.reserve(argumentStrings.size() + 1);
   for (auto& argument : argumentStrings) {
     argv.push_back(argument.data());
   }
@@ -36,6 +34,7 @@ ChorusdProcess::ChorusdProcess(const std::vector<std::string>& arguments,
     environmentStrings.emplace_back(*entry);
   }
   std::vector<char*> envp;
+  envp.reserve(environmentStrings.size() + 1);
   for (auto& variable : environmentStrings) {
     envp.push_back(variable.data());
   }
@@ -88,7 +87,8 @@ std::optional<std::string> ChorusdProcess::waitForLine(std::string_view needle,
         return line;
       }
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0 || !readSome(left)) {
       return std::nullopt;  // timed out, or the process closed its output
     }
@@ -113,7 +113,9 @@ std::optional<int> ChorusdProcess::waitForExit(std::chrono::seconds timeout) {
   return exitStatus_;
 }
 
-void ChorusdProcess::sendSignal(int signal) const { kill(pid_, signal); }
+void ChorusdProcess::sendSignal(int signal) const {
+  kill(pid_, signal);
+}
 
 std::uint16_t ChorusdProcess::httpPort() {
   const auto line = waitForLine("http_listening");

@@ -21,22 +21,23 @@ using ::testing::StartsWith;
 
 // Flags every test server gets: kernel-chosen ports, two workers, the repository's web client.
 std::vector<std::string> testFlags(std::vector<std::string> extra = {}) {
+  const std::string webRoot = std::string(CHORUS_SOURCE_DIR) + "/web";
   std::vector<std::string> flags{"--http.port",     "0", "--media.port_base", "0",
-                                 "--workers.count", "2", "--http.web_root",   CHORUS_SOURCE_DIR "/web"};
+                                 "--workers.count", "2", "--http.web_root",   webRoot};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
 
 std::string writeFile(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + name;
+  std::string path = ::testing::TempDir() + name;
   std::ofstream(path) << content;
   return path;
 }
 
 class ChorusdTest : public ::testing::Test {
  protected:
-  ChorusdProcess chorusd_{testFlags({"--http.max_header_bytes", "1024",
-                                     "--http.max_body_bytes", "1024"})};
+  ChorusdProcess chorusd_{
+      testFlags({"--http.max_header_bytes", "1024", "--http.max_body_bytes", "1024"})};
   std::uint16_t port_ = chorusd_.httpPort();
 };
 
@@ -71,7 +72,8 @@ TEST_F(ChorusdTest, UnknownPathTraversalAndWrongMethodGetProperStatuses) {
   EXPECT_EQ(httpGet(port_, "/../../etc/passwd").status, 404);
   EXPECT_EQ(httpGet(port_, "/%2e%2e/%2e%2e/etc/passwd").status, 404);
   const auto post = httpExchange(
-      port_, "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+      port_,
+      "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
   EXPECT_EQ(post.status, 405);
   EXPECT_THAT(post.head, HasSubstr("Allow: GET, HEAD"));
 }
@@ -81,8 +83,8 @@ TEST_F(ChorusdTest, MalformedRequestIs400) {
 }
 
 TEST_F(ChorusdTest, OversizedHeadersAre431) {
-  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " +
-                              std::string(4096, 'a') + "\r\n\r\n";
+  const std::string request =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: " + std::string(4096, 'a') + "\r\n\r\n";
   EXPECT_EQ(httpExchange(port_, request).status, 431);
 }
 
@@ -97,7 +99,8 @@ TEST_F(ChorusdTest, KeepAliveServesPipelinedRequestsOnOneConnection) {
                                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                                   "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   std::size_t answers = 0;
-  for (std::size_t at = 0; (at = reply.raw.find("HTTP/1.1 200 OK", at)) != std::string::npos; ++at) {
+  for (std::size_t at = 0; (at = reply.raw.find("HTTP/1.1 200 OK", at)) != std::string::npos;
+       ++at) {
     ++answers;
   }
   EXPECT_EQ(answers, 2U) << reply.raw;
@@ -123,7 +126,8 @@ TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
   // Loopback delivery is quick but asynchronous: scrape until both drops show, boundedly.
   for (int attempt = 0; attempt < 200; ++attempt) {
     metrics = httpGet(port_, "/metrics").body;
-    if (prometheusSample(metrics, unknownPeer) == 1 && prometheusSample(metrics, unclassified) == 1) {
+    if (prometheusSample(metrics, unknownPeer) == 1 &&
+        prometheusSample(metrics, unclassified) == 1) {
       break;
     }
   }

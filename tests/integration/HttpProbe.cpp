@@ -1,12 +1,11 @@
 #include "tests/integration/HttpProbe.h"
 
 #include <arpa/inet.h>
+#include <array>
 #include <netinet/in.h>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <array>
-#include <stdexcept>
 
 namespace chorus::test {
 namespace {
@@ -60,8 +59,8 @@ HttpReply httpExchange(std::uint16_t port, std::string_view request) {
   }
   std::size_t sent = 0;
   while (sent < request.size()) {
-    const ssize_t count = send(socket.fd(), request.data() + sent, request.size() - sent,
-                               MSG_NOSIGNAL);
+    const ssize_t count =
+        send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (count <= 0) {
       break;  // the server may answer and close before reading an oversized request
     }

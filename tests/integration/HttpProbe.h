@@ -7,10 +7,10 @@
 namespace chorus::test {
 
 struct HttpReply {
-  int status = 0;       // 0 when nothing parseable came back
-  std::string head;     // status line and headers
+  int status = 0;    // 0 when nothing parseable came back
+  std::string head;  // status line and headers
   std::string body;
-  std::string raw;      // everything received, for pipelining tests
+  std::string raw;  // everything received, for pipelining tests
 };
 
 // Sends `request` as raw bytes to 127.0.0.1:port and reads until the server closes (bounded by

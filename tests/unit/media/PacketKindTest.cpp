@@ -1,10 +1,10 @@
-#include "media/wire/PacketKind.h"
-
 #include <array>
 #include <cstdint>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "media/wire/PacketKind.h"
 
 namespace chorus::media {
 namespace {
@@ -17,9 +17,9 @@ std::vector<std::uint8_t> datagram(std::uint8_t first, std::uint8_t second, std:
 }
 
 // The first 20 bytes of the RFC 5769 §2.1 sample request: a STUN Binding request.
-constexpr std::array<std::uint8_t, 20> kStunBindingRequest{
-    0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4, 0x42, 0xb7, 0xe7,
-    0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae};
+constexpr std::array<std::uint8_t, 20> kStunBindingRequest{0x00, 0x01, 0x00, 0x58, 0x21, 0x12, 0xa4,
+                                                           0x42, 0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34,
+                                                           0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae};
 
 TEST(PacketKindTest, StunBindingRequestIsStun) {
   EXPECT_EQ(classifyPacket(kStunBindingRequest), PacketKind::kStun);
@@ -33,8 +33,8 @@ TEST(PacketKindTest, DtlsHandshakeRecordIsDtls) {
 }
 
 TEST(PacketKindTest, RtpVersion2WithMediaPayloadTypeIsRtp) {
-  EXPECT_EQ(classifyPacket(datagram(0x80, 111, 12)), PacketKind::kRtp);         // Opus
-  EXPECT_EQ(classifyPacket(datagram(0x90, 0x80 | 96, 12)), PacketKind::kRtp);   // marker, VP8
+  EXPECT_EQ(classifyPacket(datagram(0x80, 111, 12)), PacketKind::kRtp);        // Opus
+  EXPECT_EQ(classifyPacket(datagram(0x90, 0x80 | 96, 12)), PacketKind::kRtp);  // marker, VP8
 }
 
 TEST(PacketKindTest, RtcpPacketTypesAreRtcpNotRtp) {
@@ -44,8 +44,8 @@ TEST(PacketKindTest, RtcpPacketTypesAreRtcpNotRtp) {
 }
 
 TEST(PacketKindTest, ZrtpTurnChannelAndOutOfRangeBytesAreUnknown) {
-  EXPECT_EQ(classifyPacket(datagram(16, 0, 40)), PacketKind::kUnknown);   // ZRTP
-  EXPECT_EQ(classifyPacket(datagram(64, 0, 40)), PacketKind::kUnknown);   // TURN channel
+  EXPECT_EQ(classifyPacket(datagram(16, 0, 40)), PacketKind::kUnknown);  // ZRTP
+  EXPECT_EQ(classifyPacket(datagram(64, 0, 40)), PacketKind::kUnknown);  // TURN channel
   EXPECT_EQ(classifyPacket(datagram(200, 0, 40)), PacketKind::kUnknown);
   EXPECT_EQ(classifyPacket(datagram(4, 0, 40)), PacketKind::kUnknown);
 }

@@ -1,11 +1,11 @@
-#include "server/CommandLine.h"
-
-#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "server/CommandLine.h"
 
 namespace chorus::server {
 namespace {
@@ -36,10 +36,10 @@ TEST(CommandLineTest, FlagsOverrideEnvironmentWhichOverridesTheFile) {
   std::ofstream(file) << "http:\n  port: 1000\n  max_body_bytes: 4096\nworkers:\n  count: 7\n";
   const CommandLine line = parse({"--config", file.c_str(), "--http.port", "3000"},
                                  {"CHORUS_HTTP_PORT=2000", "CHORUS_WORKERS_COUNT=5"});
-  std::remove(file.c_str());
+  std::filesystem::remove(file);
   ASSERT_FALSE(line.exitStatus);
-  EXPECT_EQ(line.config.http.port, 3000);          // flag
-  EXPECT_EQ(line.config.workers.count, 5U);        // environment over file
+  EXPECT_EQ(line.config.http.port, 3000);           // flag
+  EXPECT_EQ(line.config.workers.count, 5U);         // environment over file
   EXPECT_EQ(line.config.http.maxBodyBytes, 4096U);  // file over default
 }
 
@@ -48,7 +48,7 @@ TEST(CommandLineTest, ConfigFileMayComeFromTheEnvironment) {
   std::ofstream(file) << "http:\n  port: 1234\n";
   const std::string variable = "CHORUS_CONFIG=" + file;
   const CommandLine line = parse({}, {variable.c_str()});
-  std::remove(file.c_str());
+  std::filesystem::remove(file);
   ASSERT_FALSE(line.exitStatus);
   EXPECT_EQ(line.config.http.port, 1234);
 }

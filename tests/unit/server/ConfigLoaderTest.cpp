@@ -1,5 +1,3 @@
-#include "server/config/ConfigLoader.h"
-
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -9,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "server/config/ConfigKeys.h"
+#include "server/config/ConfigLoader.h"
 
 namespace chorus::server {
 namespace {
@@ -51,9 +50,8 @@ TEST(ConfigLoaderTest, EmptyDocumentChangesNothing) {
 }
 
 TEST(ConfigLoaderTest, UnknownKeyIsNamedWithItsFileAndLine) {
-  const auto message = configErrorOf([] {
-    ConfigLoader().applyYaml("http:\n  port: 9000\n  prot: 9001\n", "bad.yaml");
-  });
+  const auto message = configErrorOf(
+      [] { ConfigLoader().applyYaml("http:\n  port: 9000\n  prot: 9001\n", "bad.yaml"); });
   EXPECT_THAT(message, HasSubstr("bad.yaml:3"));
   EXPECT_THAT(message, HasSubstr("unknown key \"http.prot\""));
 }

@@ -1,6 +1,6 @@
-#include "server/shard/CpuBudget.h"
-
 #include <gtest/gtest.h>
+
+#include "server/shard/CpuBudget.h"
 
 namespace chorus::server {
 namespace {
@@ -19,8 +19,8 @@ TEST(CpuBudgetTest, CgroupV1QuotaOfMinusOneIsUnlimited) {
 }
 
 TEST(CpuBudgetTest, UsableIsTheSmallerOfAffinityAndQuota) {
-  EXPECT_EQ((CpuBudget{64, 2}).usable(), 2U);   // a 2-CPU pod on a 64-core node
-  EXPECT_EQ((CpuBudget{2, 8}).usable(), 2U);    // taskset to 2 CPUs under a loose limit
+  EXPECT_EQ((CpuBudget{64, 2}).usable(), 2U);  // a 2-CPU pod on a 64-core node
+  EXPECT_EQ((CpuBudget{2, 8}).usable(), 2U);   // taskset to 2 CPUs under a loose limit
   EXPECT_EQ((CpuBudget{4, std::nullopt}).usable(), 4U);
 }
 

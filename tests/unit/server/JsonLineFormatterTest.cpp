@@ -1,19 +1,18 @@
-#include "server/log/JsonLineFormatter.h"
-
 #include <string>
 
-#include <gtest/gtest.h>
 #include <spdlog/details/log_msg.h>
 
+#include <gtest/gtest.h>
+
+#include "server/log/JsonLineFormatter.h"
 #include "server/log/Logging.h"
 
 namespace chorus::server {
 namespace {
 
 std::string formatted(std::string_view payload) {
-  const spdlog::details::log_msg message(
-      spdlog::source_loc{}, "chorus", spdlog::level::info,
-      spdlog::string_view_t(payload.data(), payload.size()));
+  const spdlog::details::log_msg message(spdlog::source_loc{}, "chorus", spdlog::level::info,
+                                         spdlog::string_view_t(payload.data(), payload.size()));
   spdlog::memory_buf_t buffer;
   JsonLineFormatter().format(message, buffer);
   return {buffer.data(), buffer.size()};

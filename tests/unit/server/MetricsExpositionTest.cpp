@@ -1,8 +1,7 @@
-#include "server/metrics/MetricsExposition.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
 #include "tests/support/PrometheusText.h"
 
@@ -33,7 +32,7 @@ TEST(MetricsExpositionTest, ScrapeIsValidPrometheusTextWithBuildAndProcessMetric
 TEST(PrometheusTextTest, CheckerCatchesWhatScrapersReject) {
   EXPECT_THAT(test::prometheusTextProblems("# TYPE a gauge\na 1\n"), IsEmpty());
   EXPECT_THAT(test::prometheusTextProblems("# TYPE a gauge\na{x=\"1\"} +Inf 123\n"), IsEmpty());
-  EXPECT_THAT(test::prometheusTextProblems("a 1\n"), Not(IsEmpty()));              // no TYPE
+  EXPECT_THAT(test::prometheusTextProblems("a 1\n"), Not(IsEmpty()));  // no TYPE
   EXPECT_THAT(test::prometheusTextProblems("# TYPE a gauge\na one\n"), Not(IsEmpty()));
   EXPECT_THAT(test::prometheusTextProblems("# TYPE a gauge\na{x=1} 1\n"), Not(IsEmpty()));
   EXPECT_THAT(test::prometheusTextProblems("# TYPE a gauge\n# TYPE a gauge\n"), Not(IsEmpty()));

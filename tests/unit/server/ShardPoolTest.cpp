@@ -1,12 +1,13 @@
-#include "server/shard/ShardPool.h"
-
 #include <array>
 #include <chrono>
 #include <thread>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/system/system_error.hpp>
+
 #include <gtest/gtest.h>
+
+#include "server/shard/ShardPool.h"
 
 namespace chorus::server {
 namespace {
@@ -62,8 +63,7 @@ TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
   ShardPool pool(anyPortsConfig(), 2);
   pool.start();
   EXPECT_EQ(pool.stalledShard(Clock::now(), std::chrono::seconds(5)), std::nullopt);
-  EXPECT_EQ(pool.stalledShard(Clock::now() + std::chrono::seconds(6), std::chrono::seconds(5)),
-            0U);
+  EXPECT_EQ(pool.stalledShard(Clock::now() + std::chrono::seconds(6), std::chrono::seconds(5)), 0U);
   pool.stop();
 }
 

@@ -1,9 +1,8 @@
-#include "signaling/http/HttpApi.h"
-
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "signaling/http/HttpApi.h"
 #include "tests/unit/signaling/TemporaryWebRoot.h"
 
 namespace chorus::signaling {

@@ -1,7 +1,6 @@
-#include "signaling/http/StaticFiles.h"
-
 #include <gtest/gtest.h>
 
+#include "signaling/http/StaticFiles.h"
 #include "tests/unit/signaling/TemporaryWebRoot.h"
 
 namespace chorus::signaling {
@@ -39,7 +38,9 @@ TEST_F(StaticFilesTest, PercentEncodedNamesAreDecoded) {
   EXPECT_EQ(file->body, "spaced");
 }
 
-TEST_F(StaticFilesTest, MissingFileIsNotFound) { EXPECT_FALSE(files_.find("/nope.js")); }
+TEST_F(StaticFilesTest, MissingFileIsNotFound) {
+  EXPECT_FALSE(files_.find("/nope.js"));
+}
 
 TEST_F(StaticFilesTest, DotDotCannotLeaveTheRoot) {
   EXPECT_FALSE(files_.find("/../secret.txt"));
@@ -55,12 +56,12 @@ TEST_F(StaticFilesTest, SymlinkOutOfTheRootIsNotFollowed) {
 
 TEST_F(StaticFilesTest, MalformedTargetsAreRejected) {
   EXPECT_FALSE(files_.find(""));
-  EXPECT_FALSE(files_.find("app.js"));              // not origin-form
-  EXPECT_FALSE(files_.find("http://x/app.js"));     // absolute-form is not served
-  EXPECT_FALSE(files_.find("/app.js%"));            // truncated escape
+  EXPECT_FALSE(files_.find("app.js"));           // not origin-form
+  EXPECT_FALSE(files_.find("http://x/app.js"));  // absolute-form is not served
+  EXPECT_FALSE(files_.find("/app.js%"));         // truncated escape
   EXPECT_FALSE(files_.find("/app.js%4"));
-  EXPECT_FALSE(files_.find("/app%zz.js"));          // not hex
-  EXPECT_FALSE(files_.find("/app.js%00.html"));     // NUL
+  EXPECT_FALSE(files_.find("/app%zz.js"));       // not hex
+  EXPECT_FALSE(files_.find("/app.js%00.html"));  // NUL
 }
 
 TEST(ContentTypeTest, UnknownExtensionIsOctetStream) {
