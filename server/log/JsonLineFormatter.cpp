@@ -123,7 +123,7 @@ void JsonLineFormatter::format(const spdlog::details::log_msg& message,
                                spdlog::memory_buf_t& dest) {
   const std::string_view payload(message.payload.data(), message.payload.size());
   const auto level = spdlog::level::to_string_view(message.level);
-  append(dest, "{\"ts\":\"" + utcTimestamp(message.time) + "\",\"level\":");
+  append(dest, R"({"ts":")" + utcTimestamp(message.time) + R"(","level":)");
   append(dest, jsonQuote(std::string_view(level.data(), level.size())));
   if (const auto event = LogEvent::parse(payload)) {
     append(dest, ",\"event\":" + jsonQuote(event->event));

@@ -1,5 +1,6 @@
 #include "server/shard/Shard.h"
 
+#include <cassert>
 #include <pthread.h>
 #include <span>
 #include <string>
@@ -35,6 +36,7 @@ void Shard::start() {
   thread_ = std::thread([this] {
     const std::string name = "chorus-w" + std::to_string(index_);
     pthread_setname_np(pthread_self(), name.c_str());
+    owner_ = std::this_thread::get_id();
     receive();
     beat();
     context_.run();
@@ -73,6 +75,7 @@ void Shard::receive() {
 // The packet path. No transports exist yet, so every datagram is classified, counted and
 // dropped; the WebRTC transport issue hands STUN checks and known 5-tuples to transports here.
 void Shard::onDatagram(std::size_t size) {
+  assert(std::this_thread::get_id() == owner_ && "a shard is touched only by its thread");
   const auto kind = media::classifyPacket(std::span(datagram_.data(), size));
   counters_.countReceived(kind, size);
   counters_.countDrop(kind == media::PacketKind::kUnknown ? DropReason::kUnclassified

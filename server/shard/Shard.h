@@ -44,7 +44,7 @@ class Shard {
   static constexpr std::size_t kMaxDatagram = 65535;
 
   unsigned index_;
-  boost::asio::io_context context_{1};  // one thread: Asio can skip its internal locking
+  boost::asio::io_context context_{1};  // run by one thread: Asio keeps its handlers thread-private
   boost::asio::ip::udp::socket socket_;
   boost::asio::steady_timer heartbeat_;
   boost::asio::ip::udp::endpoint sender_;
@@ -52,6 +52,7 @@ class Shard {
   std::atomic<std::chrono::steady_clock::rep> lastHeartbeat_;
   ShardCounters counters_;
   std::thread thread_;
+  std::thread::id owner_;  // the shard's thread, for debug-build assertions
 };
 
 }  // namespace chorus::server

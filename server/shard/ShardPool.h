@@ -22,6 +22,7 @@ class ShardPool {
 
   std::size_t size() const { return shards_.size(); }
   const Shard& shard(std::size_t index) const { return *shards_[index]; }
+  Shard& shard(std::size_t index) { return *shards_[index]; }
 
   // The first shard whose loop has not turned within `limit` of `now`, if any.
   std::optional<std::size_t> stalledShard(std::chrono::steady_clock::time_point now,

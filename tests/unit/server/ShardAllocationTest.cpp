@@ -1,0 +1,87 @@
+// The packet path allocates nothing: after warm-up, a shard receives, classifies, counts and
+// drops datagrams without a single call to operator new on its thread. This binary replaces the
+// global operator new with one that counts calls per thread.
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <new>
+#include <string>
+#include <thread>
+
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/post.hpp>
+#include <gtest/gtest.h>
+
+#include "server/shard/ShardPool.h"
+
+namespace {
+thread_local std::uint64_t allocationsOnThisThread = 0;
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++allocationsOnThisThread;
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) {  // NOLINT(*-no-malloc)
+    return memory;
+  }
+  throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept { std::free(memory); }  // NOLINT(*-no-malloc)
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+  std::free(memory);  // NOLINT(*-no-malloc)
+}
+
+namespace chorus::server {
+namespace {
+namespace asio = boost::asio;
+
+// Reads the shard thread's allocation count by running a read on that thread.
+std::uint64_t allocationsOnShard(Shard& shard) {
+  std::promise<std::uint64_t> count;
+  auto future = count.get_future();
+  asio::post(shard.context(), [&count] { count.set_value(allocationsOnThisThread); });
+  return future.get();
+}
+
+// Sends `bursts` bursts of 50 RTP-looking datagrams, each burst small enough for the socket's
+// receive buffer, and waits (bounded) until the shard has counted every one.
+void sendAndWait(Shard& shard, asio::ip::udp::socket& socket, int bursts) {
+  constexpr int kBurst = 50;
+  constexpr std::size_t kSize = 100;
+  const std::string rtp = "\x80\x60" + std::string(kSize - 2, 'r');  // RTP, payload type 96
+  const auto& received = shard.counters().bytesReceived;
+  for (int burst = 0; burst < bursts; ++burst) {
+    const std::uint64_t expected = received.value() + kBurst * kSize;
+    for (int i = 0; i < kBurst; ++i) {
+      socket.send_to(asio::buffer(rtp), shard.mediaEndpoint());
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (received.value() < expected && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    ASSERT_EQ(received.value(), expected);
+  }
+}
+
+TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
+  Config config;
+  config.media.portBase = 0;
+  ShardPool pool(config, 1);
+  pool.start();
+  Shard& shard = pool.shard(0);
+  asio::io_context client;
+  asio::ip::udp::socket socket(client, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
+
+  sendAndWait(shard, socket, 2);  // warm-up: Asio's per-thread handler memory cache fills
+  const std::uint64_t before = allocationsOnShard(shard);
+  sendAndWait(shard, socket, 100);
+  const std::uint64_t after = allocationsOnShard(shard);
+  EXPECT_EQ(after - before, 0U) << "allocations on the shard thread for 5000 datagrams";
+  EXPECT_EQ(shard.counters().datagramsReceived[static_cast<std::size_t>(media::PacketKind::kRtp)]
+                .value(),
+            5100U);
+  pool.stop();
+}
+
+}  // namespace
+}  // namespace chorus::server
