@@ -20,7 +20,7 @@ test: deps
 	cmake --build --preset dev
 	ctest --preset dev
 
-# The multi-threaded tests (ctest label `threads`) under ThreadSanitizer.
+# Unit and integration tests (the multi-threaded ones among them) under ThreadSanitizer.
 tsan: deps
 	cmake --preset tsan >/dev/null
 	cmake --build --preset tsan
