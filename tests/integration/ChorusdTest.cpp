@@ -144,6 +144,15 @@ TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {
   EXPECT_THAT(chorusd_.output(), HasSubstr("chorusd_stopped"));
 }
 
+TEST(ChorusdLifecycleTest, IdleConnectionIsClosedByTheServer) {
+  ChorusdProcess chorusd(testFlags({"--http.idle_timeout_seconds", "1"}));
+  const std::uint16_t port = chorusd.httpPort();
+  // Connect and send nothing: the server must hang up before our 10 s receive timeout.
+  const auto reply = httpExchange(port, "");
+  EXPECT_TRUE(reply.closedByServer);
+  EXPECT_TRUE(reply.raw.empty());
+}
+
 TEST(ChorusdLifecycleTest, SigintStopsCleanlyWithStatus0) {
   ChorusdProcess chorusd(testFlags());
   chorusd.httpPort();

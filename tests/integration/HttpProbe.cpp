@@ -72,7 +72,9 @@ HttpReply httpExchange(std::uint16_t port, std::string_view request) {
   while ((count = recv(socket.fd(), chunk.data(), chunk.size(), 0)) > 0) {
     raw.append(chunk.data(), static_cast<std::size_t>(count));
   }
-  return parseReply(std::move(raw));
+  HttpReply reply = parseReply(std::move(raw));
+  reply.closedByServer = count == 0;
+  return reply;
 }
 
 HttpReply httpGet(std::uint16_t port, std::string_view target) {

@@ -10,7 +10,8 @@ struct HttpReply {
   int status = 0;    // 0 when nothing parseable came back
   std::string head;  // status line and headers
   std::string body;
-  std::string raw;  // everything received, for pipelining tests
+  std::string raw;              // everything received, for pipelining tests
+  bool closedByServer = false;  // an orderly close, not our receive timeout
 };
 
 // Sends `request` as raw bytes to 127.0.0.1:port and reads until the server closes (bounded by

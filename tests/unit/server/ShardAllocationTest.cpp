@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
+
 #include <gtest/gtest.h>
 
 #include "server/shard/ShardPool.h"
@@ -26,7 +27,9 @@ void* operator new(std::size_t size) {
   }
   throw std::bad_alloc();
 }
-void operator delete(void* memory) noexcept { std::free(memory); }  // NOLINT(*-no-malloc)
+void operator delete(void* memory) noexcept {
+  std::free(memory);
+}  // NOLINT(*-no-malloc)
 void operator delete(void* memory, std::size_t /*size*/) noexcept {
   std::free(memory);  // NOLINT(*-no-malloc)
 }
@@ -77,9 +80,9 @@ TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
   sendAndWait(shard, socket, 100);
   const std::uint64_t after = allocationsOnShard(shard);
   EXPECT_EQ(after - before, 0U) << "allocations on the shard thread for 5000 datagrams";
-  EXPECT_EQ(shard.counters().datagramsReceived[static_cast<std::size_t>(media::PacketKind::kRtp)]
-                .value(),
-            5100U);
+  EXPECT_EQ(
+      shard.counters().datagramsReceived[static_cast<std::size_t>(media::PacketKind::kRtp)].value(),
+      5100U);
   pool.stop();
 }
 
