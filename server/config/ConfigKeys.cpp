@@ -139,6 +139,10 @@ std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxWorkers = 1024;
   constexpr std::uint64_t kMinHttpBytes = 1024;
   constexpr std::uint64_t kMaxHttpBytes = std::uint64_t{16} * 1024 * 1024;
+  constexpr std::uint64_t kMinUdpBuffer = std::uint64_t{64} * 1024;
+  constexpr std::uint64_t kMaxUdpBuffer = std::uint64_t{256} * 1024 * 1024;
+  constexpr std::uint64_t kMinPoolSlots = 64;  // two receive batches and some to hold
+  constexpr std::uint64_t kMaxPoolSlots = std::uint64_t{1} << 22;
   return {
       choiceKey(
           "log.level", "least severe level written: trace, debug, info, warn, error",
@@ -178,6 +182,14 @@ std::vector<ConfigKey> buildKeys() {
       portKey(
           "media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
           [](auto& c) -> auto& { return c.media.portBase; }),
+      numberKey(
+          "media.udp_buffer_bytes",
+          "kernel receive and send buffer of each media socket (SO_RCVBUF, SO_SNDBUF)",
+          [](auto& c) -> auto& { return c.media.udpBufferBytes; }, kMinUdpBuffer, kMaxUdpBuffer),
+      numberKey(
+          "media.packet_pool_slots",
+          "packet buffers per worker (2 KiB each); none free: packets are dropped, counted",
+          [](auto& c) -> auto& { return c.media.packetPoolSlots; }, kMinPoolSlots, kMaxPoolSlots),
   };
 }
 

@@ -11,6 +11,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   std::array<std::uint64_t, kPacketKindCount> received{};
   std::array<std::uint64_t, kDropReasonCount> dropped{};
   std::uint64_t bytes = 0;
+  std::uint64_t sent = 0;
+  std::uint64_t sentBytes = 0;
   auto heartbeatAge = gaugeFamily("chorus_worker_heartbeat_age_seconds",
                                   "Time since the worker's event loop last ran its heartbeat");
   const auto now = std::chrono::steady_clock::now();
@@ -24,6 +26,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
       dropped[reason] += counters.datagramsDropped[reason].value();
     }
     bytes += counters.bytesReceived.value();
+    sent += counters.datagramsSent.value();
+    sentBytes += counters.bytesSent.value();
     const std::chrono::duration<double> age = now - shard.lastHeartbeat();
     addSample(heartbeatAge, age.count(), {{"worker", std::to_string(index)}});
   }
@@ -39,13 +43,19 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   auto receivedBytes =
       counterFamily("chorus_udp_received_bytes_total", "Bytes received on the media ports");
   addSample(receivedBytes, static_cast<double>(bytes));
+  auto sentDatagrams =
+      counterFamily("chorus_udp_datagrams_sent_total", "Datagrams sent from the media ports");
+  addSample(sentDatagrams, static_cast<double>(sent));
+  auto sentBytesFamily =
+      counterFamily("chorus_udp_sent_bytes_total", "Bytes sent from the media ports");
+  addSample(sentBytesFamily, static_cast<double>(sentBytes));
   auto drops = counterFamily("chorus_udp_datagrams_dropped_total",
                              "Datagrams dropped on the media ports, by reason");
   for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
     addSample(drops, static_cast<double>(dropped[reason]),
               {{"reason", std::string(toString(static_cast<DropReason>(reason)))}});
   }
-  return {workers, datagrams, receivedBytes, drops, heartbeatAge};
+  return {workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, heartbeatAge};
 }
 
 }  // namespace chorus::server

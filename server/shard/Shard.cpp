@@ -12,19 +12,11 @@ constexpr auto kHeartbeatPeriod = std::chrono::milliseconds(250);
 
 }  // namespace
 
-std::string_view toString(DropReason reason) noexcept {
-  switch (reason) {
-    case DropReason::kUnclassified:
-      return "unclassified";
-    case DropReason::kUnknownPeer:
-      return "unknown_peer";
-  }
-  return "unknown";
-}
-
-Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint)
+Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
+             const Config::Media& config)
     : index_(index),
-      socket_(context_, mediaEndpoint),
+      pool_(config.packetPoolSlots),
+      udp_(context_, mediaEndpoint, config.udpBufferBytes, pool_, counters_, *this),
       heartbeat_(context_),
       lastHeartbeat_(std::chrono::steady_clock::now().time_since_epoch().count()) {}
 
@@ -37,7 +29,7 @@ void Shard::start() {
     const std::string name = "chorus-w" + std::to_string(index_);
     pthread_setname_np(pthread_self(), name.c_str());
     owner_ = std::this_thread::get_id();
-    receive();
+    udp_.start();
     beat();
     context_.run();
   });
@@ -50,34 +42,17 @@ void Shard::stop() {
   }
 }
 
-boost::asio::ip::udp::endpoint Shard::mediaEndpoint() const {
-  return socket_.local_endpoint();
-}
-
 std::chrono::steady_clock::time_point Shard::lastHeartbeat() const {
   return std::chrono::steady_clock::time_point(
       std::chrono::steady_clock::duration(lastHeartbeat_.load(std::memory_order_relaxed)));
 }
 
-void Shard::receive() {
-  socket_.async_receive_from(boost::asio::buffer(datagram_), sender_,
-                             [this](const boost::system::error_code& error, std::size_t size) {
-                               if (error == boost::asio::error::operation_aborted) {
-                                 return;
-                               }
-                               if (!error) {
-                                 onDatagram(size);
-                               }
-                               receive();
-                             });
-}
-
 // The packet path. No transports exist yet, so every datagram is classified, counted and
-// dropped; the WebRTC transport issue hands STUN checks and known 5-tuples to transports here.
-void Shard::onDatagram(std::size_t size) {
+// dropped; the WebRTC transports take STUN checks and known 5-tuples here.
+void Shard::onDatagram(media::PacketRef& packet, const media::SocketAddress& /*from*/) {
   assert(std::this_thread::get_id() == owner_ && "a shard is touched only by its thread");
-  const auto kind = media::classifyPacket(std::span(datagram_.data(), size));
-  counters_.countReceived(kind, size);
+  const auto kind = media::classifyPacket(packet->data());
+  counters_.countReceived(kind, packet->length);
   counters_.countDrop(kind == media::PacketKind::kUnknown ? DropReason::kUnclassified
                                                           : DropReason::kUnknownPeer);
 }

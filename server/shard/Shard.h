@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -10,17 +9,22 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "media/wire/PacketPool.h"
+#include "server/config/Config.h"
+#include "server/net/UdpEndpoint.h"
 #include "server/shard/ShardCounters.h"
 
 namespace chorus::server {
 
-// One worker: an Asio event loop on its own thread, with its own UDP media port. Everything a
-// shard owns is touched only from its thread; other threads talk to it by posting to context().
-class Shard {
+// One worker: an Asio event loop on its own thread, with its own packet pool and UDP media port.
+// Everything a shard owns is touched only from its thread; other threads talk to it by posting
+// to context().
+class Shard : public DatagramReceiver {
  public:
   // Binds the media port at once, so a port in use fails start-up before any thread runs.
-  Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint);
-  ~Shard();
+  Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
+        const Config::Media& config);
+  ~Shard() override;
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
 
@@ -29,28 +33,26 @@ class Shard {
   void stop();
 
   unsigned index() const { return index_; }
-  boost::asio::ip::udp::endpoint mediaEndpoint() const;
+  boost::asio::ip::udp::endpoint mediaEndpoint() const { return udp_.localEndpoint(); }
   boost::asio::io_context& context() { return context_; }
   const ShardCounters& counters() const { return counters_; }
+  const media::PacketPool& pool() const { return pool_; }
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
 
- private:
-  void receive();
-  void onDatagram(std::size_t size);
-  void beat();
+  void onDatagram(media::PacketRef& packet, const media::SocketAddress& from) override;
+  void onBatchEnd() override {}
 
-  // RFC 768: the largest UDP payload; nothing arriving is ever truncated.
-  static constexpr std::size_t kMaxDatagram = 65535;
+ private:
+  void beat();
 
   unsigned index_;
   boost::asio::io_context context_{1};  // run by one thread: Asio keeps its handlers thread-private
-  boost::asio::ip::udp::socket socket_;
-  boost::asio::steady_timer heartbeat_;
-  boost::asio::ip::udp::endpoint sender_;
-  std::array<std::uint8_t, kMaxDatagram> datagram_{};
-  std::atomic<std::chrono::steady_clock::rep> lastHeartbeat_;
   ShardCounters counters_;
+  media::PacketPool pool_;
+  UdpEndpoint udp_;
+  boost::asio::steady_timer heartbeat_;
+  std::atomic<std::chrono::steady_clock::rep> lastHeartbeat_;
   std::thread thread_;
   std::thread::id owner_;  // the shard's thread, for debug-build assertions
 };

@@ -12,10 +12,14 @@ namespace chorus::server {
 
 // Why a shard dropped a datagram. Every drop has a reason and a counter.
 enum class DropReason : std::uint8_t {
-  kUnclassified,  // not STUN, DTLS, RTP or RTCP by RFC 7983
-  kUnknownPeer,   // from a 5-tuple no transport on this shard owns
+  kUnclassified,    // not STUN, DTLS, RTP or RTCP by RFC 7983
+  kUnknownPeer,     // from a 5-tuple no transport on this shard owns
+  kTruncated,       // larger than a packet slot: no WebRTC peer sends that
+  kPoolExhausted,   // no free packet slot: the shard is overloaded
+  kSocketOverflow,  // dropped by the kernel, receive buffer full (SO_RXQ_OVFL)
+  kSendFailed,      // the kernel refused to send: buffer full or destination unreachable
 };
-inline constexpr std::size_t kDropReasonCount = 2;
+inline constexpr std::size_t kDropReasonCount = 6;
 inline constexpr std::size_t kPacketKindCount = 5;
 
 std::string_view toString(DropReason reason) noexcept;
@@ -24,11 +28,17 @@ std::string_view toString(DropReason reason) noexcept;
 struct ShardCounters {
   std::array<RelaxedCounter, kPacketKindCount> datagramsReceived;  // by media::PacketKind
   RelaxedCounter bytesReceived;
+  RelaxedCounter datagramsSent;
+  RelaxedCounter bytesSent;
   std::array<RelaxedCounter, kDropReasonCount> datagramsDropped;  // by DropReason
 
   void countReceived(media::PacketKind kind, std::size_t bytes) noexcept {
     datagramsReceived[static_cast<std::size_t>(kind)].add();
     bytesReceived.add(bytes);
+  }
+  void countSent(std::size_t bytes) noexcept {
+    datagramsSent.add();
+    bytesSent.add(bytes);
   }
   void countDrop(DropReason reason) noexcept {
     datagramsDropped[static_cast<std::size_t>(reason)].add();

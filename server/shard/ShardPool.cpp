@@ -18,8 +18,8 @@ ShardPool::ShardPool(const Config& config, unsigned count) {
   shards_.reserve(count);
   for (unsigned index = 0; index < count; ++index) {
     const auto port = static_cast<std::uint16_t>(base == 0 ? 0 : base + index);
-    shards_.push_back(
-        std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port)));
+    shards_.push_back(std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port),
+                                              config.media));
   }
 }
 
