@@ -8,8 +8,8 @@
 namespace chorus::server {
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
-  std::array<std::uint64_t, kPacketKindCount> received{};
-  std::array<std::uint64_t, kDropReasonCount> dropped{};
+  std::array<std::uint64_t, media::kPacketKindCount> received{};
+  std::array<std::uint64_t, media::kDropReasonCount> dropped{};
   std::uint64_t bytes = 0;
   std::uint64_t sent = 0;
   std::uint64_t sentBytes = 0;
@@ -18,11 +18,11 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   const auto now = std::chrono::steady_clock::now();
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     const Shard& shard = shards_.shard(index);
-    const ShardCounters& counters = shard.counters();
-    for (std::size_t kind = 0; kind < kPacketKindCount; ++kind) {
+    const media::PacketCounters& counters = shard.counters();
+    for (std::size_t kind = 0; kind < media::kPacketKindCount; ++kind) {
       received[kind] += counters.datagramsReceived[kind].value();
     }
-    for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
+    for (std::size_t reason = 0; reason < media::kDropReasonCount; ++reason) {
       dropped[reason] += counters.datagramsDropped[reason].value();
     }
     bytes += counters.bytesReceived.value();
@@ -36,7 +36,7 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   addSample(workers, static_cast<double>(shards_.size()));
   auto datagrams = counterFamily("chorus_udp_datagrams_received_total",
                                  "Datagrams received on the media ports, by RFC 7983 kind");
-  for (std::size_t kind = 0; kind < kPacketKindCount; ++kind) {
+  for (std::size_t kind = 0; kind < media::kPacketKindCount; ++kind) {
     addSample(datagrams, static_cast<double>(received[kind]),
               {{"kind", std::string(media::toString(static_cast<media::PacketKind>(kind)))}});
   }
@@ -51,9 +51,9 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   addSample(sentBytesFamily, static_cast<double>(sentBytes));
   auto drops = counterFamily("chorus_udp_datagrams_dropped_total",
                              "Datagrams dropped on the media ports, by reason");
-  for (std::size_t reason = 0; reason < kDropReasonCount; ++reason) {
+  for (std::size_t reason = 0; reason < media::kDropReasonCount; ++reason) {
     addSample(drops, static_cast<double>(dropped[reason]),
-              {{"reason", std::string(toString(static_cast<DropReason>(reason)))}});
+              {{"reason", std::string(toString(static_cast<media::DropReason>(reason)))}});
   }
   return {workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, heartbeatAge};
 }

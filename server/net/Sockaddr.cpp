@@ -1,10 +1,9 @@
 #include "server/net/Sockaddr.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cstring>
+#include <netinet/in.h>
 
 namespace chorus::server {
 namespace {

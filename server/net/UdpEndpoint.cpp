@@ -1,9 +1,8 @@
 #include "server/net/UdpEndpoint.h"
 
-#include <netinet/in.h>
-
 #include <cerrno>
 #include <cstring>
+#include <netinet/in.h>
 
 #include "server/net/Sockaddr.h"
 
@@ -25,7 +24,7 @@ void setBuffer(int fd, int forceOption, int option, std::size_t bytes) {
 
 UdpEndpoint::UdpEndpoint(boost::asio::io_context& context,
                          const boost::asio::ip::udp::endpoint& local, std::size_t bufferBytes,
-                         media::PacketPool& pool, ShardCounters& counters,
+                         media::PacketPool& pool, media::PacketCounters& counters,
                          DatagramReceiver& receiver)
     : socket_(context, local), pool_(pool), counters_(counters), receiver_(receiver) {
   socket_.non_blocking(true);
@@ -36,7 +35,9 @@ UdpEndpoint::UdpEndpoint(boost::asio::io_context& context,
   setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &enable, sizeof(enable));
 }
 
-void UdpEndpoint::start() { waitReadable(); }
+void UdpEndpoint::start() {
+  waitReadable();
+}
 
 void UdpEndpoint::waitReadable() {
   socket_.async_wait(boost::asio::ip::udp::socket::wait_read,
@@ -90,7 +91,7 @@ void UdpEndpoint::onReadable() {
       const mmsghdr& header = receive_.headers[i];
       countKernelDrops(header);
       if ((header.msg_hdr.msg_flags & MSG_TRUNC) != 0) {
-        counters_.countDrop(DropReason::kTruncated);
+        counters_.countDrop(media::DropReason::kTruncated);
         continue;
       }
       receive_.packets[i]->length = header.msg_len;
@@ -109,7 +110,7 @@ void UdpEndpoint::onReadable() {
 void UdpEndpoint::discardOne() noexcept {
   std::array<std::uint8_t, 1> sink{};
   if (recv(socket_.native_handle(), sink.data(), sink.size(), MSG_DONTWAIT | MSG_TRUNC) >= 0) {
-    counters_.countDrop(DropReason::kPoolExhausted);
+    counters_.countDrop(media::DropReason::kPoolExhausted);
   }
 }
 
@@ -123,8 +124,8 @@ void UdpEndpoint::countKernelDrops(const mmsghdr& header) noexcept {
       std::uint32_t dropped = 0;
       std::memcpy(&dropped, CMSG_DATA(control), sizeof(dropped));
       if (dropped != kernelDropsSeen_) {
-        counters_.datagramsDropped[static_cast<std::size_t>(DropReason::kSocketOverflow)].add(
-            dropped - kernelDropsSeen_);
+        counters_.datagramsDropped[static_cast<std::size_t>(media::DropReason::kSocketOverflow)]
+            .add(dropped - kernelDropsSeen_);
         kernelDropsSeen_ = dropped;
       }
     }
@@ -160,12 +161,12 @@ void UdpEndpoint::flush() noexcept {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
       // The kernel's send buffer is full: what is left of the batch is dropped, counted.
-      counters_.datagramsDropped[static_cast<std::size_t>(DropReason::kSendFailed)].add(
+      counters_.datagramsDropped[static_cast<std::size_t>(media::DropReason::kSendFailed)].add(
           send_.count - sent);
       break;
     }
     // This one destination failed (an earlier ICMP unreachable, say): drop it, send the rest.
-    counters_.countDrop(DropReason::kSendFailed);
+    counters_.countDrop(media::DropReason::kSendFailed);
     ++sent;
   }
   for (std::size_t i = 0; i < send_.count; ++i) {

@@ -1,17 +1,16 @@
 #pragma once
 
-#include <sys/socket.h>
-
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <sys/socket.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
 #include "media/wire/SocketAddress.h"
-#include "server/shard/ShardCounters.h"
 
 namespace chorus::server {
 
@@ -34,7 +33,7 @@ class UdpEndpoint {
 
   // Binds at once; `bufferBytes` sizes the kernel's receive and send buffers.
   UdpEndpoint(boost::asio::io_context& context, const boost::asio::ip::udp::endpoint& local,
-              std::size_t bufferBytes, media::PacketPool& pool, ShardCounters& counters,
+              std::size_t bufferBytes, media::PacketPool& pool, media::PacketCounters& counters,
               DatagramReceiver& receiver);
 
   void start();
@@ -70,7 +69,7 @@ class UdpEndpoint {
 
   boost::asio::ip::udp::socket socket_;
   media::PacketPool& pool_;
-  ShardCounters& counters_;
+  media::PacketCounters& counters_;
   DatagramReceiver& receiver_;
   Receive receive_;
   Send send_;

@@ -53,8 +53,8 @@ void Shard::onDatagram(media::PacketRef& packet, const media::SocketAddress& /*f
   assert(std::this_thread::get_id() == owner_ && "a shard is touched only by its thread");
   const auto kind = media::classifyPacket(packet->data());
   counters_.countReceived(kind, packet->length);
-  counters_.countDrop(kind == media::PacketKind::kUnknown ? DropReason::kUnclassified
-                                                          : DropReason::kUnknownPeer);
+  counters_.countDrop(kind == media::PacketKind::kUnknown ? media::DropReason::kUnclassified
+                                                          : media::DropReason::kUnknownPeer);
 }
 
 void Shard::beat() {

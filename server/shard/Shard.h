@@ -9,10 +9,10 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
 #include "server/config/Config.h"
 #include "server/net/UdpEndpoint.h"
-#include "server/shard/ShardCounters.h"
 
 namespace chorus::server {
 
@@ -35,7 +35,7 @@ class Shard : public DatagramReceiver {
   unsigned index() const { return index_; }
   boost::asio::ip::udp::endpoint mediaEndpoint() const { return udp_.localEndpoint(); }
   boost::asio::io_context& context() { return context_; }
-  const ShardCounters& counters() const { return counters_; }
+  const media::PacketCounters& counters() const { return counters_; }
   const media::PacketPool& pool() const { return pool_; }
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
@@ -48,7 +48,7 @@ class Shard : public DatagramReceiver {
 
   unsigned index_;
   boost::asio::io_context context_{1};  // run by one thread: Asio keeps its handlers thread-private
-  ShardCounters counters_;
+  media::PacketCounters counters_;
   media::PacketPool pool_;
   UdpEndpoint udp_;
   boost::asio::steady_timer heartbeat_;

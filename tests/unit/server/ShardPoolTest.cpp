@@ -21,7 +21,7 @@ Config anyPortsConfig() {
 }
 
 // Waits, bounded, for a counter written by a shard thread to reach `expected`.
-bool eventually(const RelaxedCounter& counter, std::uint64_t expected) {
+bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   while (counter.value() < expected && Clock::now() < deadline) {
     std::this_thread::yield();
@@ -46,15 +46,17 @@ TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
   socket.send_to(asio::buffer(stun), pool.shard(1).mediaEndpoint());
   socket.send_to(asio::buffer(garbage), pool.shard(1).mediaEndpoint());
 
-  const ShardCounters& counters = pool.shard(1).counters();
+  const media::PacketCounters& counters = pool.shard(1).counters();
   const auto kind = [](media::PacketKind k) { return static_cast<std::size_t>(k); };
   EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kStun)], 1));
   EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kUnknown)], 1));
   EXPECT_TRUE(eventually(counters.bytesReceived, 28));
-  EXPECT_EQ(counters.datagramsDropped[static_cast<std::size_t>(DropReason::kUnknownPeer)].value(),
-            1U);
-  EXPECT_EQ(counters.datagramsDropped[static_cast<std::size_t>(DropReason::kUnclassified)].value(),
-            1U);
+  EXPECT_EQ(
+      counters.datagramsDropped[static_cast<std::size_t>(media::DropReason::kUnknownPeer)].value(),
+      1U);
+  EXPECT_EQ(
+      counters.datagramsDropped[static_cast<std::size_t>(media::DropReason::kUnclassified)].value(),
+      1U);
   EXPECT_EQ(pool.shard(0).counters().bytesReceived.value(), 0U);
   pool.stop();
 }

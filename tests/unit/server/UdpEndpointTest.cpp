@@ -1,5 +1,3 @@
-#include "server/net/UdpEndpoint.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -7,9 +5,11 @@
 #include <vector>
 
 #include <boost/asio/ip/address.hpp>
+
 #include <gtest/gtest.h>
 
 #include "server/net/Sockaddr.h"
+#include "server/net/UdpEndpoint.h"
 
 namespace chorus::server {
 namespace {
@@ -50,11 +50,11 @@ class UdpEndpointTest : public ::testing::Test {
   }
 
   asio::io_context context_{1};
-  ShardCounters counters_;
+  media::PacketCounters counters_;
   media::PacketPool pool_{80};
   RecordingReceiver receiver_;
-  UdpEndpoint endpoint_{context_, {asio::ip::make_address("127.0.0.1"), 0}, 1 << 20, pool_,
-                        counters_, receiver_};
+  UdpEndpoint endpoint_{
+      context_, {asio::ip::make_address("127.0.0.1"), 0}, 1 << 20, pool_, counters_, receiver_};
   asio::io_context clientContext_;
   asio::ip::udp::socket client_{clientContext_, {asio::ip::make_address("127.0.0.1"), 0}};
 };
@@ -106,8 +106,9 @@ TEST_F(UdpEndpointTest, OversizedDatagramIsDroppedAsTruncated) {
   runUntil([&] { return receiver_.payloads.size() == 1; });
   ASSERT_EQ(receiver_.payloads.size(), 1U);
   EXPECT_EQ(receiver_.payloads.front(), "fits");
-  EXPECT_EQ(counters_.datagramsDropped[static_cast<std::size_t>(DropReason::kTruncated)].value(),
-            1U);
+  EXPECT_EQ(
+      counters_.datagramsDropped[static_cast<std::size_t>(media::DropReason::kTruncated)].value(),
+      1U);
 }
 
 TEST_F(UdpEndpointTest, EmptyPoolDropsAndCountsInsteadOfAllocating) {
@@ -117,7 +118,7 @@ TEST_F(UdpEndpointTest, EmptyPoolDropsAndCountsInsteadOfAllocating) {
     sendFromClient("held " + std::to_string(i));
   }
   const auto& exhausted =
-      counters_.datagramsDropped[static_cast<std::size_t>(DropReason::kPoolExhausted)];
+      counters_.datagramsDropped[static_cast<std::size_t>(media::DropReason::kPoolExhausted)];
   runUntil([&] { return receiver_.payloads.size() + exhausted.value() == 100; });
   EXPECT_EQ(receiver_.payloads.size(), 80U);
   EXPECT_EQ(exhausted.value(), 20U);
@@ -125,7 +126,7 @@ TEST_F(UdpEndpointTest, EmptyPoolDropsAndCountsInsteadOfAllocating) {
 
 TEST(UdpEndpointOverflowTest, DatagramsTheKernelDroppedAreCounted) {
   asio::io_context context{1};
-  ShardCounters counters;
+  media::PacketCounters counters;
   media::PacketPool pool(1024);
   RecordingReceiver receiver;
   // A tiny receive buffer (the kernel doubles it and keeps a floor) that 500 datagrams overflow.
@@ -140,7 +141,7 @@ TEST(UdpEndpointOverflowTest, DatagramsTheKernelDroppedAreCounted) {
   }
   endpoint.start();
   const auto& overflow =
-      counters.datagramsDropped[static_cast<std::size_t>(DropReason::kSocketOverflow)];
+      counters.datagramsDropped[static_cast<std::size_t>(media::DropReason::kSocketOverflow)];
   // The kernel reports its drop count with the datagrams that follow them: send one more once
   // the queue is drained so the last drops are reported too.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -1,6 +1,6 @@
-#include "server/shard/ShardCounters.h"
+#include "media/stats/PacketCounters.h"
 
-namespace chorus::server {
+namespace chorus::media {
 
 std::string_view toString(DropReason reason) noexcept {
   switch (reason) {
@@ -20,4 +20,4 @@ std::string_view toString(DropReason reason) noexcept {
   return "unknown";
 }
 
-}  // namespace chorus::server
+}  // namespace chorus::media

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace chorus::server {
+namespace chorus::media {
 
 // A counter with one writer (its shard's thread) and any number of readers (the metrics scrape).
 // With one writer a relaxed load + store is exact and avoids the locked read-modify-write that
@@ -19,4 +19,4 @@ class RelaxedCounter {
   std::atomic<std::uint64_t> value_{0};
 };
 
-}  // namespace chorus::server
+}  // namespace chorus::media

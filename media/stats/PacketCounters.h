@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketKind.h"
-#include "server/shard/RelaxedCounter.h"
 
-namespace chorus::server {
+namespace chorus::media {
 
 // Why a shard dropped a datagram. Every drop has a reason and a counter.
 enum class DropReason : std::uint8_t {
@@ -25,14 +25,14 @@ inline constexpr std::size_t kPacketKindCount = 5;
 std::string_view toString(DropReason reason) noexcept;
 
 // What one shard counted; written only by its thread, summed by the metrics scrape.
-struct ShardCounters {
-  std::array<RelaxedCounter, kPacketKindCount> datagramsReceived;  // by media::PacketKind
+struct PacketCounters {
+  std::array<RelaxedCounter, kPacketKindCount> datagramsReceived;  // by PacketKind
   RelaxedCounter bytesReceived;
   RelaxedCounter datagramsSent;
   RelaxedCounter bytesSent;
   std::array<RelaxedCounter, kDropReasonCount> datagramsDropped;  // by DropReason
 
-  void countReceived(media::PacketKind kind, std::size_t bytes) noexcept {
+  void countReceived(PacketKind kind, std::size_t bytes) noexcept {
     datagramsReceived[static_cast<std::size_t>(kind)].add();
     bytesReceived.add(bytes);
   }
@@ -45,4 +45,4 @@ struct ShardCounters {
   }
 };
 
-}  // namespace chorus::server
+}  // namespace chorus::media
