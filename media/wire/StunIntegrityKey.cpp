@@ -36,14 +36,17 @@ void storeState(const SHA_CTX& state, std::array<std::uint8_t, N>& bytes) noexce
 
 StunIntegrityKey::StunIntegrityKey(std::span<const std::uint8_t> key) noexcept {
   // RFC 2104 §2: a key longer than the block is hashed first; a shorter one is zero-padded.
+  // (OpenSSL 3's one-shot SHA1() goes through EVP and allocates; SHA1_Init/Update/Final do not.)
   std::array<std::uint8_t, kBlockSize> block{};
+  SHA_CTX state;
   if (key.size() > kBlockSize) {
-    SHA1(key.data(), key.size(), block.data());
+    SHA1_Init(&state);
+    SHA1_Update(&state, key.data(), key.size());
+    SHA1_Final(block.data(), &state);
   } else {
     std::copy(key.begin(), key.end(), block.begin());
   }
   std::array<std::uint8_t, kBlockSize> pad{};
-  SHA_CTX state;
 
   for (std::size_t i = 0; i < kBlockSize; ++i) {
     pad[i] = block[i] ^ kInnerPad;
