@@ -68,8 +68,8 @@ StunIntegrityKey::StunIntegrityKey(std::span<const std::uint8_t> key) noexcept {
 }
 
 StunIntegrityKey::StunIntegrityKey(std::string_view password) noexcept
-    : StunIntegrityKey(std::span(reinterpret_cast<const std::uint8_t*>(password.data()),
-                                 password.size())) {}
+    : StunIntegrityKey(
+          std::span(reinterpret_cast<const std::uint8_t*>(password.data()), password.size())) {}
 
 StunIntegrityDigest StunIntegrityKey::hmac(
     std::initializer_list<std::span<const std::uint8_t>> parts) const noexcept {

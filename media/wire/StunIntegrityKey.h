@@ -29,7 +29,8 @@ class StunIntegrityKey {
   explicit StunIntegrityKey(std::string_view password) noexcept;
 
   // HMAC-SHA1 of the concatenation of `parts`.
-  StunIntegrityDigest hmac(std::initializer_list<std::span<const std::uint8_t>> parts) const noexcept;
+  StunIntegrityDigest hmac(
+      std::initializer_list<std::span<const std::uint8_t>> parts) const noexcept;
 
  private:
   // Two OpenSSL SHA_CTX values kept as bytes, so OpenSSL's deprecated low-level header stays in

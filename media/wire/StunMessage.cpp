@@ -1,9 +1,9 @@
 #include "media/wire/StunMessage.h"
 
 #include <algorithm>
+#include <zlib.h>
 
 #include <openssl/crypto.h>
-#include <zlib.h>
 
 #include "media/wire/ByteOrder.h"
 
@@ -111,7 +111,8 @@ bool StunMessage::record(std::uint16_t type, std::uint32_t valueOffset,
   const Slot slot{valueOffset, length};
   // RFC 8489 §14.5: everything after MESSAGE-INTEGRITY but FINGERPRINT is ignored, unknown
   // comprehension-required attributes included; it is still framed, so it was bounds-checked.
-  if (messageIntegrity_ != 0 && type != static_cast<std::uint16_t>(StunAttributeType::kFingerprint)) {
+  if (messageIntegrity_ != 0 &&
+      type != static_cast<std::uint16_t>(StunAttributeType::kFingerprint)) {
     return true;
   }
   // RFC 8489 §14: of a repeated attribute only the first is processed.
@@ -261,7 +262,8 @@ StunAttributeTypeList StunMessage::unknownAttributes() const noexcept {
   if (unknownAttributes_.offset == 0) {
     return {};
   }
-  return StunAttributeTypeList(bytes_.subspan(unknownAttributes_.offset, unknownAttributes_.length));
+  return StunAttributeTypeList(
+      bytes_.subspan(unknownAttributes_.offset, unknownAttributes_.length));
 }
 
 std::optional<std::size_t> StunMessage::messageIntegrityOffset() const noexcept {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-
 #include <zlib.h>
 
 #include "media/wire/ByteOrder.h"
@@ -117,8 +116,7 @@ void StunMessageBuilder::addErrorCode(std::uint16_t code, std::string_view reaso
 }
 
 void StunMessageBuilder::addUnknownAttributes(std::span<const std::uint16_t> types) noexcept {
-  const auto at =
-      beginAttribute(typeOf(StunAttributeType::kUnknownAttributes), 2 * types.size());
+  const auto at = beginAttribute(typeOf(StunAttributeType::kUnknownAttributes), 2 * types.size());
   if (!at) {
     return;
   }
@@ -178,8 +176,8 @@ std::optional<std::size_t> StunMessageBuilder::bindingErrorResponse(
     std::span<const std::uint8_t, kStunTransactionIdSize> transactionId, std::uint16_t code,
     std::span<const std::uint16_t> unknownAttributes, const StunIntegrityKey* key,
     StunPadding padding) noexcept {
-  StunMessageBuilder builder(buffer, StunMethod::kBinding, StunClass::kErrorResponse,
-                             transactionId, padding);
+  StunMessageBuilder builder(buffer, StunMethod::kBinding, StunClass::kErrorResponse, transactionId,
+                             padding);
   builder.addErrorCode(code, stunReasonPhraseOf(code));
   if (!unknownAttributes.empty()) {
     builder.addUnknownAttributes(unknownAttributes);

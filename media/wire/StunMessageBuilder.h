@@ -59,8 +59,8 @@ class StunMessageBuilder {
   static std::optional<std::size_t> bindingSuccessResponse(
       std::span<std::uint8_t> buffer,
       std::span<const std::uint8_t, kStunTransactionIdSize> transactionId,
-      const TransportAddress& mapped, const StunIntegrityKey& key,
-      std::string_view software = {}, StunPadding padding = StunPadding::kZeros) noexcept;
+      const TransportAddress& mapped, const StunIntegrityKey& key, std::string_view software = {},
+      StunPadding padding = StunPadding::kZeros) noexcept;
 
   // RFC 8489 §6.3.1.1, RFC 8445 §7.3.1.1: an error response with the code's reason phrase and,
   // for 420, the unknown attributes. `key` is null for 400 and 401, which answer requests
@@ -74,10 +74,9 @@ class StunMessageBuilder {
   // RFC 8445 §7.2.2: a connectivity check, signed with the remote password. The attribute
   // order is RFC 5769 §2.1's: SOFTWARE, PRIORITY, ICE-CONTROLLING/-CONTROLLED, USE-CANDIDATE,
   // USERNAME, MESSAGE-INTEGRITY, FINGERPRINT.
-  static std::optional<std::size_t> bindingRequest(std::span<std::uint8_t> buffer,
-                                                   const StunBindingRequestFields& fields,
-                                                   const StunIntegrityKey& key,
-                                                   StunPadding padding = StunPadding::kZeros) noexcept;
+  static std::optional<std::size_t> bindingRequest(
+      std::span<std::uint8_t> buffer, const StunBindingRequestFields& fields,
+      const StunIntegrityKey& key, StunPadding padding = StunPadding::kZeros) noexcept;
 
  private:
   // Reserves an attribute of `length` value bytes and writes its header; returns the value's

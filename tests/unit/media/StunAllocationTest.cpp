@@ -72,11 +72,10 @@ TEST(StunAllocationTest, ParseVerifyAndBuildAllocateNothing) {
     const auto fromChrome = StunMessage::parse(chrome);
     allGood = allGood && fromChrome.message && fromChrome.message->verifyIntegrity(chromeKey) &&
               fromChrome.message->verifyFingerprint();
-    allGood = allGood &&
-              StunMessageBuilder::bindingSuccessResponse(
-                  out, fromChrome.message->transactionId(),
-                  TransportAddress::ipv4({192, 0, 2, 1}, 40000), chromeKey)
-                  .has_value();
+    allGood = allGood && StunMessageBuilder::bindingSuccessResponse(
+                             out, fromChrome.message->transactionId(),
+                             TransportAddress::ipv4({192, 0, 2, 1}, 40000), chromeKey)
+                             .has_value();
     StunBindingRequestFields fields;
     fields.username = test::kChromeUsername;
     fields.useCandidate = true;

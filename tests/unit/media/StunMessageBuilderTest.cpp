@@ -1,5 +1,3 @@
-#include "media/wire/StunMessageBuilder.h"
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -8,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "media/wire/StunMessage.h"
+#include "media/wire/StunMessageBuilder.h"
 #include "tests/unit/media/StunTestVectors.h"
 
 namespace chorus::media {
@@ -16,7 +15,8 @@ namespace {
 using test::kRfc5769Password;
 using test::kRfc5769TransactionId;
 
-std::vector<std::uint8_t> bytesOf(std::span<const std::uint8_t> bytes, std::optional<std::size_t> size) {
+std::vector<std::uint8_t> bytesOf(std::span<const std::uint8_t> bytes,
+                                  std::optional<std::size_t> size) {
   EXPECT_TRUE(size.has_value());
   return {bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size.value_or(0))};
 }
@@ -111,8 +111,8 @@ TEST(StunMessageBuilderTest, RequestAsControllingAgentParsesBack) {
 TEST(StunMessageBuilderTest, ErrorResponsesWithoutIntegrityFor400And401) {
   for (const std::uint16_t code : {kStunBadRequest, kStunUnauthorized}) {
     std::array<std::uint8_t, 256> buffer{};
-    const auto size = StunMessageBuilder::bindingErrorResponse(buffer, kRfc5769TransactionId,
-                                                               code, {}, nullptr);
+    const auto size =
+        StunMessageBuilder::bindingErrorResponse(buffer, kRfc5769TransactionId, code, {}, nullptr);
     ASSERT_TRUE(size.has_value());
     const StunMessage message = parseOrFail(std::span(buffer).first(*size));
     EXPECT_EQ(message.messageClass(), StunClass::kErrorResponse);

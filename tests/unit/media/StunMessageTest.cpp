@@ -1,5 +1,3 @@
-#include "media/wire/StunMessage.h"
-
 #include <array>
 #include <cstdint>
 #include <string>
@@ -7,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "media/wire/StunMessage.h"
 #include "media/wire/StunMessageBuilder.h"
 #include "tests/unit/media/StunTestVectors.h"
 
@@ -182,13 +181,13 @@ TEST(StunMessageTest, MalformedKnownAttributesAreRejected) {
       {0x00, 0x25, 0x00, 0x04, 1, 2, 3, 4},                   // USE-CANDIDATE with a value
       {0x00, 0x20, 0x00, 0x08, 0, 3, 0, 0, 1, 2, 3, 4},       // family 3
       {0x00, 0x20, 0x00, 0x14, 0, 1, 0, 0, 1, 2, 3, 4, 0, 0,  // IPv4 family, IPv6 length
-       0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-      {0x00, 0x20, 0x00, 0x01, 0, 0, 0, 0},                   // too short for a family
-      {0x00, 0x09, 0x00, 0x04, 0, 0, 7, 0},                   // error class 7
-      {0x00, 0x09, 0x00, 0x04, 0, 0, 4, 100},                 // error number 100
-      {0x00, 0x09, 0x00, 0x02, 0, 0, 0, 0},                   // ERROR-CODE too short
-      {0x00, 0x0a, 0x00, 0x03, 0, 1, 0, 0},                   // odd UNKNOWN-ATTRIBUTES
-      {0x80, 0x28, 0x00, 0x08, 0, 0, 0, 0, 0, 0, 0, 0},       // FINGERPRINT of 8 bytes
+       0,    0,    0,    0,    0, 0, 0, 0, 0, 0},
+      {0x00, 0x20, 0x00, 0x01, 0, 0, 0, 0},              // too short for a family
+      {0x00, 0x09, 0x00, 0x04, 0, 0, 7, 0},              // error class 7
+      {0x00, 0x09, 0x00, 0x04, 0, 0, 4, 100},            // error number 100
+      {0x00, 0x09, 0x00, 0x02, 0, 0, 0, 0},              // ERROR-CODE too short
+      {0x00, 0x0a, 0x00, 0x03, 0, 1, 0, 0},              // odd UNKNOWN-ATTRIBUTES
+      {0x80, 0x28, 0x00, 0x08, 0, 0, 0, 0, 0, 0, 0, 0},  // FINGERPRINT of 8 bytes
   };
   for (const auto& attributes : malformed) {
     EXPECT_EQ(reasonOf(messageWith(attributes)), StunRejectReason::kMalformedAttribute)
@@ -269,9 +268,9 @@ TEST(StunMessageTest, RepeatedAttributeYieldsTheFirst) {
 
 TEST(StunMessageTest, ErrorResponseCarriesCodeReasonAndUnknownAttributes) {
   auto bytes = messageWith({
-      0x00, 0x09, 0x00, 0x15, 0, 0, 4, 20, 'U', 'n', 'k', 'n', 'o', 'w', 'n', ' ', 'A',
-      't',  't',  'r',  'i',  'b', 'u', 't', 'e', 0,   0,   0,                        //
-      0x00, 0x0a, 0x00, 0x04, 0x7f, 0x01, 0x00, 0x03,                                 //
+      0x00, 0x09, 0x00, 0x15, 0,    0,    4,    20,   'U', 'n', 'k', 'n', 'o', 'w',
+      'n',  ' ',  'A',  't',  't',  'r',  'i',  'b',  'u', 't', 'e', 0,   0,   0,  //
+      0x00, 0x0a, 0x00, 0x04, 0x7f, 0x01, 0x00, 0x03,                              //
   });
   bytes[0] = 0x01;  // Binding error response: 0x0111
   bytes[1] = 0x11;
