@@ -102,17 +102,18 @@ enum class IceRole : std::uint8_t {
 
 // The error codes an ICE agent answers with (RFC 8489 §14.8, RFC 8445 §7.3.1.1).
 inline constexpr std::uint16_t kStunBadRequest = 400;
-inline constexpr std::uint16_t kStunUnauthorized = 401;
+inline constexpr std::uint16_t kStunUnauthenticated = 401;
 inline constexpr std::uint16_t kStunUnknownAttribute = 420;
 inline constexpr std::uint16_t kStunRoleConflict = 487;
 
 // The reason phrase RFC 8489 §14.8 / RFC 8445 §7.3.1.1 suggest for a code; empty for others.
+// (RFC 8489 renamed 401 from RFC 5389's "Unauthorized".)
 constexpr std::string_view stunReasonPhraseOf(std::uint16_t code) noexcept {
   switch (code) {
     case kStunBadRequest:
       return "Bad Request";
-    case kStunUnauthorized:
-      return "Unauthorized";
+    case kStunUnauthenticated:
+      return "Unauthenticated";
     case kStunUnknownAttribute:
       return "Unknown Attribute";
     case kStunRoleConflict:

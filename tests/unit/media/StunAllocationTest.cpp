@@ -15,36 +15,39 @@
 #include "media/wire/StunMessageBuilder.h"
 #include "tests/unit/media/StunTestVectors.h"
 
+// Replacement allocators hand out raw memory by definition.
+// NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc,hicpp-no-malloc)
 namespace {
 std::uint64_t operatorNewCalls = 0;
 std::uint64_t opensslMallocCalls = 0;
 
 void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
   ++opensslMallocCalls;
-  return std::malloc(size);  // NOLINT(*-no-malloc)
+  return std::malloc(size);
 }
 void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int /*line*/) {
   ++opensslMallocCalls;
-  return std::realloc(memory, size);  // NOLINT(*-no-malloc)
+  return std::realloc(memory, size);
 }
 void countingFree(void* memory, const char* /*file*/, int /*line*/) {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
 }  // namespace
 
 void* operator new(std::size_t size) {
   ++operatorNewCalls;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {  // NOLINT(*-no-malloc)
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
     return memory;
   }
   throw std::bad_alloc();
 }
 void operator delete(void* memory) noexcept {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
 void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
+// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc,hicpp-no-malloc)
 
 namespace chorus::media {
 namespace {

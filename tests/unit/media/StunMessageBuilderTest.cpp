@@ -109,7 +109,7 @@ TEST(StunMessageBuilderTest, RequestAsControllingAgentParsesBack) {
 }
 
 TEST(StunMessageBuilderTest, ErrorResponsesWithoutIntegrityFor400And401) {
-  for (const std::uint16_t code : {kStunBadRequest, kStunUnauthorized}) {
+  for (const std::uint16_t code : {kStunBadRequest, kStunUnauthenticated}) {
     std::array<std::uint8_t, 256> buffer{};
     const auto size =
         StunMessageBuilder::bindingErrorResponse(buffer, kRfc5769TransactionId, code, {}, nullptr);
@@ -124,7 +124,7 @@ TEST(StunMessageBuilderTest, ErrorResponsesWithoutIntegrityFor400And401) {
     EXPECT_TRUE(message.verifyFingerprint());
   }
   EXPECT_EQ(stunReasonPhraseOf(kStunBadRequest), "Bad Request");
-  EXPECT_EQ(stunReasonPhraseOf(kStunUnauthorized), "Unauthorized");
+  EXPECT_EQ(stunReasonPhraseOf(kStunUnauthenticated), "Unauthenticated");
 }
 
 TEST(StunMessageBuilderTest, UnknownAttributeResponseListsThemAndIsSigned) {
