@@ -21,7 +21,7 @@ build_packages=(
   clang-14 lld-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev libsrtp2-dev libusrsctp-dev
-  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev

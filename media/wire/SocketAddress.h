@@ -4,6 +4,7 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 
 namespace chorus::media {
@@ -22,6 +23,8 @@ struct SocketAddress {
   static SocketAddress ipv6(const std::array<std::uint8_t, 16>& bytes, std::uint16_t port);
 
   std::size_t addressBytes() const { return family == Family::kIpv4 ? 4 : 16; }
+  // The 4 or 16 address bytes, in network order.
+  std::span<const std::uint8_t> ipBytes() const { return std::span(address).first(addressBytes()); }
   // "192.0.2.1:3478" or "[2001:db8::1]:3478", for logs and SDP.
   std::string toString() const;
 
