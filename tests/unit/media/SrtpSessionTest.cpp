@@ -6,17 +6,18 @@
 #include <span>
 #include <vector>
 
-#include <srtp2/srtp.h>
-
 #include <gtest/gtest.h>
 
 #include "media/security/SrtpSession.h"
+#include "tests/unit/media/LibSrtpReference.h"
 #include "tests/unit/media/SrtpTestPackets.h"
 
 namespace chorus::media {
 namespace {
 
 using testing::kAllSrtpProfiles;
+using testing::LibSrtp;
+using testing::libsrtpSession;
 using testing::rtcpReceiverReport;
 using testing::rtpPacket;
 using testing::testMasterKey;
@@ -254,42 +255,6 @@ INSTANTIATE_TEST_SUITE_P(AllProfiles, SrtpSessionTest, ::testing::ValuesIn(kAllS
 
 // --- Cross-check with libsrtp2 ---------------------------------------------------------------
 
-struct SrtpFree {
-  void operator()(srtp_ctx_t* session) const noexcept { srtp_dealloc(session); }
-};
-using LibSrtp = std::unique_ptr<srtp_ctx_t, SrtpFree>;
-
-LibSrtp libsrtpSession(SrtpProfile profile, const SrtpMasterKey& master, srtp_ssrc_type_t type) {
-  static const bool initialised = srtp_init() == srtp_err_status_ok;
-  EXPECT_TRUE(initialised);
-  srtp_policy_t policy{};
-  switch (profile) {
-    case SrtpProfile::kAes128CmSha1_80:
-      srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
-      srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
-      break;
-    case SrtpProfile::kAeadAes128Gcm:
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-      srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-      break;
-    case SrtpProfile::kAeadAes256Gcm:
-      srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.rtp);
-      srtp_crypto_policy_set_aes_gcm_256_16_auth(&policy.rtcp);
-      break;
-  }
-  // libsrtp takes the master key and salt as one contiguous buffer.
-  const SrtpProfileSizes sizes = sizesOf(profile);
-  std::vector<std::uint8_t> keyAndSalt(master.key.begin(), master.key.begin() + sizes.keyBytes);
-  keyAndSalt.insert(keyAndSalt.end(), master.salt.begin(), master.salt.begin() + sizes.saltBytes);
-  policy.key = keyAndSalt.data();
-  policy.ssrc.type = type;
-  policy.window_size = 128;
-  policy.allow_repeat_tx = 1;  // retransmissions protect again, as ours do
-  srtp_t session = nullptr;
-  EXPECT_EQ(srtp_create(&session, &policy), srtp_err_status_ok);
-  return LibSrtp(session);
-}
-
 enum class Kind { kRtp, kRtcp };
 
 std::vector<std::uint8_t> libsrtpApply(srtp_t session, Kind kind, bool protect,
@@ -356,7 +321,6 @@ TEST_P(SrtpLibsrtpCrossCheckTest, ProtectedBytesAreIdenticalAndEachOpensTheOther
   SrtpContext oursIn(profile, master);
   const LibSrtp theirsOut = libsrtpSession(profile, master, ssrc_any_outbound);
   const LibSrtp theirsIn = libsrtpSession(profile, master, ssrc_any_inbound);
-  ASSERT_TRUE(theirsOut && theirsIn);
   std::size_t compared = 0;
   for (const auto& [kind, plain] : crossCheckTraffic()) {
     SrtpError error = SrtpError::kNone;
