@@ -39,7 +39,8 @@ std::vector<std::vector<std::uint8_t>> sealedBatch(SrtpProfile profile,
   SrtpContext sender(profile, testing::testMasterKey(1));
   std::vector<std::vector<std::uint8_t>> batch;
   for (std::size_t i = 0; i < kBatch; ++i) {
-    auto packet = testing::withRoom(testing::rtpPacket(kSsrc, static_cast<std::uint16_t>(i), payload));
+    auto packet =
+        testing::withRoom(testing::rtpPacket(kSsrc, static_cast<std::uint16_t>(i), payload));
     lengths.push_back(sender.protectRtp(packet, packet.size() - testing::kSrtpRoom).length);
     batch.push_back(std::move(packet));
   }
@@ -66,8 +67,8 @@ void oursProtect(benchmark::State& state) {
 }
 
 void libsrtpProtect(benchmark::State& state) {
-  const auto sender = testing::libsrtpSession(profileOf(state), testing::testMasterKey(1),
-                                              ssrc_any_outbound);
+  const auto sender =
+      testing::libsrtpSession(profileOf(state), testing::testMasterKey(1), ssrc_any_outbound);
   const auto plain = plainPacket(state);
   auto buffer = plain;
   const int length = static_cast<int>(plain.size() - testing::kSrtpRoom);
@@ -108,14 +109,14 @@ void libsrtpUnprotect(benchmark::State& state) {
   std::vector<std::size_t> lengths;
   const auto batch = sealedBatch(profileOf(state), lengths, packetBytes(state) - 12);
   auto buffer = batch[0];
-  auto receiver = testing::libsrtpSession(profileOf(state), testing::testMasterKey(1),
-                                          ssrc_any_inbound);
+  auto receiver =
+      testing::libsrtpSession(profileOf(state), testing::testMasterKey(1), ssrc_any_inbound);
   std::size_t next = 0;
   for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
     if (next == kBatch) {
       state.PauseTiming();
-      receiver = testing::libsrtpSession(profileOf(state), testing::testMasterKey(1),
-                                         ssrc_any_inbound);
+      receiver =
+          testing::libsrtpSession(profileOf(state), testing::testMasterKey(1), ssrc_any_inbound);
       next = 0;
       state.ResumeTiming();
     }

@@ -30,8 +30,8 @@ constexpr std::uint8_t kFuzzKeySeed = 9;
 void checkReprotectGivesBack(SrtpProfile profile, bool rtcp, std::span<const std::uint8_t> input,
                              const std::vector<std::uint8_t>& opened, std::size_t plainLength) {
   const auto master = chorus::media::testing::testMasterKey(kFuzzKeySeed);
-  SrtpCipher cipher(profile, deriveSessionKeys(profile, master,
-                                               rtcp ? SrtpKeyUse::kRtcp : SrtpKeyUse::kRtp));
+  SrtpCipher cipher(
+      profile, deriveSessionKeys(profile, master, rtcp ? SrtpKeyUse::kRtcp : SrtpKeyUse::kRtp));
   std::vector<std::uint8_t> buffer(input.size());
   std::copy_n(opened.begin(), plainLength, buffer.begin());
   bool sealed = false;

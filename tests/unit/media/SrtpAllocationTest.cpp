@@ -17,19 +17,22 @@
 
 namespace {
 
+// The allocator shims below hand raw memory to OpenSSL and to operator new's callers: owning
+// raw pointers are their whole job.
+// NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 std::uint64_t operatorNewCalls = 0;
 std::uint64_t opensslAllocations = 0;
 
 void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
   ++opensslAllocations;
-  return std::malloc(size);  // NOLINT(*-no-malloc)
+  return std::malloc(size);
 }
 void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int /*line*/) {
   ++opensslAllocations;
-  return std::realloc(memory, size);  // NOLINT(*-no-malloc)
+  return std::realloc(memory, size);
 }
 void countingFree(void* memory, const char* /*file*/, int /*line*/) {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
 
 const bool opensslHooksInstalled =
@@ -43,17 +46,18 @@ std::uint64_t allocations() {
 
 void* operator new(std::size_t size) {
   ++operatorNewCalls;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {  // NOLINT(*-no-malloc)
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
     return memory;
   }
   throw std::bad_alloc();
 }
 void operator delete(void* memory) noexcept {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
 void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);  // NOLINT(*-no-malloc)
+  std::free(memory);
 }
+// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 namespace chorus::media {
 namespace {

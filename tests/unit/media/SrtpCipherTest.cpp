@@ -1,5 +1,6 @@
 // The SRTP transforms and key derivation against the RFCs' own test vectors, byte for byte.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -82,7 +83,7 @@ struct Rfc7714Case {
   std::string_view rtcpProtected;
 };
 
-const Rfc7714Case kRfc7714Cases[] = {
+const std::array<Rfc7714Case, 2> kRfc7714Cases{{
     {SrtpProfile::kAeadAes128Gcm, 16,
      "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de"
      "3adf8833899d7f27beb16a9152cf765ee4390cce",
@@ -93,7 +94,7 @@ const Rfc7714Case kRfc7714Cases[] = {
      "3799b87b7aa3db36dfffd6b0f9bb7878d7a76c13",
      "81c8000d4d617273d50ae4d1f5ce5d304ba297e47d470c282c3ece5dbffe0a50a2eaa5c1110555be8415f658c61d"
      "e0476f1b6fad1d1eb30c4446839f57ff6f6cb26ac3be800005d4"},
-};
+}};
 
 SrtpCipher rfc7714Cipher(const Rfc7714Case& test) {
   return {test.profile, sessionKeys(kRfc7714Key.substr(0, 2 * test.keyBytes), kRfc7714Salt)};

@@ -1,6 +1,7 @@
 // SrtpSession / SrtpContext behaviour, and a cross-check against Debian's libsrtp2 (the
 // reference implementation) in both directions, byte for byte.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -296,12 +297,13 @@ struct TrafficPacket {
 
 std::vector<TrafficPacket> crossCheckTraffic() {
   std::vector<TrafficPacket> traffic;
-  const std::uint32_t ssrcs[] = {0x0badcafe, 0x12345678, 0xfffffff0};
+  const std::array<std::uint32_t, 3> ssrcs{0x0badcafe, 0x12345678, 0xfffffff0};
   for (std::uint32_t step = 0; step < 40; ++step) {
-    for (std::size_t s = 0; s < std::size(ssrcs); ++s) {
+    for (std::size_t s = 0; s < ssrcs.size(); ++s) {
       const auto seq = static_cast<std::uint16_t>(65520 + 7 * s + step);  // wraps mid-way
-      traffic.push_back({Kind::kRtp, rtpPacket(ssrcs[s], seq, (step * 37 + s * 11) % 1100, step % 4,
-                                               step % 3 == 1)});
+      traffic.push_back(
+          {Kind::kRtp, rtpPacket(ssrcs[s], seq, (std::size_t{step} * 37 + s * 11) % 1100, step % 4,
+                                 step % 3 == 1)});
       if (step % 8 == 0) {
         traffic.push_back({Kind::kRtcp, rtcpReceiverReport(ssrcs[s], ssrcs[(s + 1) % 3])});
       }

@@ -1,6 +1,7 @@
 #pragma once
 
 // Packets and keys shared by the SRTP tests, fuzz target and benchmark.
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -73,15 +74,15 @@ inline std::vector<std::uint8_t> withRoom(std::vector<std::uint8_t> packet) {
 inline SrtpMasterKey testMasterKey(std::uint8_t seed) {
   SrtpMasterKey master;
   for (std::size_t i = 0; i < master.key.size(); ++i) {
-    master.key[i] = static_cast<std::uint8_t>(seed * 31 + i);
+    master.key[i] = static_cast<std::uint8_t>(std::size_t{seed} * 31 + i);
   }
   for (std::size_t i = 0; i < master.salt.size(); ++i) {
-    master.salt[i] = static_cast<std::uint8_t>(seed * 17 + 0x80 + i);
+    master.salt[i] = static_cast<std::uint8_t>(std::size_t{seed} * 17 + 0x80 + i);
   }
   return master;
 }
 
-inline constexpr SrtpProfile kAllSrtpProfiles[] = {
+inline constexpr std::array<SrtpProfile, 3> kAllSrtpProfiles{
     SrtpProfile::kAes128CmSha1_80, SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAeadAes256Gcm};
 
 }  // namespace chorus::media::testing
