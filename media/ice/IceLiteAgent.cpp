@@ -12,7 +12,8 @@ void IceLiteAgent::setRemoteUfrag(std::string_view ufrag) {
   remoteUfrag_ = ufrag;
 }
 
-IceCheckAnswer IceLiteAgent::onCheck(const IceCheck& check, std::chrono::nanoseconds now) {
+IceCheckAnswer IceLiteAgent::onCheck(const IceCheck& check,
+                                     std::chrono::steady_clock::time_point now) {
   if (!remoteUfrag_.empty() && check.remoteUfrag != remoteUfrag_) {
     return IceCheckAnswer::kStaleUfrag;
   }
@@ -40,7 +41,7 @@ IceCheckAnswer IceLiteAgent::onCheck(const IceCheck& check, std::chrono::nanosec
   return IceCheckAnswer::kSuccess;
 }
 
-void IceLiteAgent::onTimer(std::chrono::nanoseconds now) {
+void IceLiteAgent::onTimer(std::chrono::steady_clock::time_point now) {
   if (state_ != IceState::kConnected || now - lastValidCheck_ <= consentTimeout_) {
     return;
   }

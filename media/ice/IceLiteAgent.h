@@ -60,10 +60,10 @@ class IceLiteAgent {
   // The peer's ufrag from its SDP; checks carrying another one are stale (RFC 8445 §7.2.2).
   void setRemoteUfrag(std::string_view ufrag);
 
-  IceCheckAnswer onCheck(const IceCheck& check, std::chrono::nanoseconds now);
+  IceCheckAnswer onCheck(const IceCheck& check, std::chrono::steady_clock::time_point now);
 
   // Consent freshness: call periodically; reports expiry once.
-  void onTimer(std::chrono::nanoseconds now);
+  void onTimer(std::chrono::steady_clock::time_point now);
 
   // ICE restart (RFC 8445 §9): new local credentials and, when the new offer arrives, a new
   // remote ufrag. The selected path keeps carrying media until the peer nominates again.
@@ -79,7 +79,7 @@ class IceLiteAgent {
   IceObserver& observer_;
   IceState state_ = IceState::kNew;
   std::optional<SocketAddress> selected_;
-  std::chrono::nanoseconds lastValidCheck_{0};
+  std::chrono::steady_clock::time_point lastValidCheck_{};
 };
 
 }  // namespace chorus::media

@@ -7,7 +7,10 @@
 
 namespace chorus::media {
 namespace {
-using std::chrono::seconds;
+// The agent only compares times: any fixed origin will do.
+std::chrono::steady_clock::time_point seconds(int count) {
+  return std::chrono::steady_clock::time_point(std::chrono::seconds(count));
+}
 
 class RecordingIceObserver : public IceObserver {
  public:
@@ -37,7 +40,8 @@ class IceLiteAgentTest : public ::testing::Test {
   IceLiteAgentTest() { agent_.setRemoteUfrag("peer"); }
 
   RecordingIceObserver observer_;
-  IceLiteAgent agent_{{"localufrag", "localpassword-localpassword"}, seconds(30), observer_};
+  IceLiteAgent agent_{
+      {"localufrag", "localpassword-localpassword"}, std::chrono::seconds(30), observer_};
 };
 
 TEST_F(IceLiteAgentTest, ChecksWithoutNominationAreAnsweredButSelectNothing) {
