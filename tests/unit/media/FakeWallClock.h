@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+
+namespace chorus::media::testing {
+
+// OpenSSL 3.0 times DTLS retransmissions with gettimeofday() and offers no hook to replace it
+// (see the note in media/security/DtlsEndpoint.cpp). This test binary defines gettimeofday()
+// itself: while a FakeWallClock lives, it returns the clock's time, so OpenSSL's timer and the
+// time the tests pass to DtlsEndpoint are one clock. Without one it returns the real time.
+class FakeWallClock {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  explicit FakeWallClock(TimePoint start);
+  ~FakeWallClock();
+  FakeWallClock(const FakeWallClock&) = delete;
+  FakeWallClock& operator=(const FakeWallClock&) = delete;
+
+  TimePoint now() const noexcept;
+  void advanceTo(TimePoint time) noexcept;
+};
+
+}  // namespace chorus::media::testing
