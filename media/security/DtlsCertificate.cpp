@@ -57,12 +57,13 @@ SslCtxPtr makeContext(X509& certificate, EVP_PKEY& privateKey) {
   }
   SSL_CTX* ctx = context.get();
   // RFC 8827 §6.5: DTLS 1.2 or later; OpenSSL 3.0 has no DTLS 1.3.
-  const bool configured =
-      SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) == 1 &&
-      SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) == 1 &&
-      SSL_CTX_set_cipher_list(ctx, kCipherList) == 1 && SSL_CTX_set1_groups_list(ctx, kGroups) == 1 &&
-      SSL_CTX_use_certificate(ctx, &certificate) == 1 &&
-      SSL_CTX_use_PrivateKey(ctx, &privateKey) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+  const bool configured = SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) == 1 &&
+                          SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION) == 1 &&
+                          SSL_CTX_set_cipher_list(ctx, kCipherList) == 1 &&
+                          SSL_CTX_set1_groups_list(ctx, kGroups) == 1 &&
+                          SSL_CTX_use_certificate(ctx, &certificate) == 1 &&
+                          SSL_CTX_use_PrivateKey(ctx, &privateKey) == 1 &&
+                          SSL_CTX_check_private_key(ctx) == 1;
   if (!configured) {
     return nullptr;
   }

@@ -137,15 +137,17 @@ DtlsEndpoint::DtlsEndpoint(const DtlsCertificate& certificate, DtlsRole role,
   SSL_set_ex_data(ssl, 0, this);
   // RFC 5764 §4.1.2: the profiles we offer (client) or accept (server), in preference order.
   // SSL_set_tlsext_use_srtp returns 0 on success.
-  const bool configured =
-      !profiles.empty() && SSL_set_tlsext_use_srtp(ssl, useSrtpProfileList(profiles).c_str()) == 0 &&
-      config_.mtu <= LONG_MAX && SSL_set_mtu(ssl, static_cast<long>(config_.mtu)) > 0;
+  const bool configured = !profiles.empty() &&
+                          SSL_set_tlsext_use_srtp(ssl, useSrtpProfileList(profiles).c_str()) == 0 &&
+                          config_.mtu <= LONG_MAX &&
+                          SSL_set_mtu(ssl, static_cast<long>(config_.mtu)) > 0;
   if (!configured) {
     ssl_.reset();
     return;
   }
   DTLS_set_timer_cb(ssl, &DtlsEndpoint::onOpensslTimerStart);
-  SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &DtlsEndpoint::onVerifyPeer);
+  SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                 &DtlsEndpoint::onVerifyPeer);
   // The peer's certificate is trusted by fingerprint alone; its validity dates do not matter.
   X509_VERIFY_PARAM_set_flags(SSL_get0_param(ssl), X509_V_FLAG_NO_CHECK_TIME);
   SSL_set_info_callback(ssl, &DtlsEndpoint::onOpensslInfo);
@@ -174,8 +176,7 @@ void DtlsEndpoint::start(TimePoint now) {
   }
 }
 
-DtlsDatagramResult DtlsEndpoint::onDatagram(std::span<const std::uint8_t> datagram,
-                                            TimePoint now) {
+DtlsDatagramResult DtlsEndpoint::onDatagram(std::span<const std::uint8_t> datagram, TimePoint now) {
   if (state_ != DtlsState::kConnecting && state_ != DtlsState::kConnected) {
     return DtlsDatagramResult::kInactive;
   }
@@ -232,7 +233,8 @@ void DtlsEndpoint::onTimeout(TimePoint now) {
     if (DTLSv1_get_timeout(ssl_.get(), &left) == 1) {
       const auto remaining =
           std::chrono::seconds(left.tv_sec) + std::chrono::microseconds(left.tv_usec);
-      retransmitAt_ = now + std::max<std::chrono::microseconds>(remaining, std::chrono::milliseconds(1));
+      retransmitAt_ =
+          now + std::max<std::chrono::microseconds>(remaining, std::chrono::milliseconds(1));
     } else {
       retransmitAt_.reset();
     }
@@ -397,7 +399,8 @@ void DtlsEndpoint::flushOutgoing() {
   if (size <= 0) {
     return;
   }
-  const std::span pending(reinterpret_cast<const std::uint8_t*>(data), static_cast<std::size_t>(size));
+  const std::span pending(reinterpret_cast<const std::uint8_t*>(data),
+                          static_cast<std::size_t>(size));
   // RFC 6347 §4.1.1: a datagram may carry several records. OpenSSL sized every record to fit
   // the MTU, so whole records are packed greedily, a new datagram starting when one would not fit.
   std::size_t datagramStart = 0;
@@ -426,8 +429,8 @@ unsigned int DtlsEndpoint::onOpensslTimerStart(SSL* ssl, unsigned int previousUs
       previous.count() == 0
           ? std::chrono::microseconds(config.initialRetransmitTimeout)
           : std::min<std::chrono::microseconds>(2 * previous, config.maxRetransmitTimeout);
-  const auto bounded = std::clamp<std::chrono::microseconds>(
-      timeout, std::chrono::milliseconds(1), kLongestOpensslTimer);
+  const auto bounded = std::clamp<std::chrono::microseconds>(timeout, std::chrono::milliseconds(1),
+                                                             kLongestOpensslTimer);
   self.retransmitAt_ = self.now_ + bounded;
   return static_cast<unsigned int>(bounded.count());
 }
@@ -443,9 +446,9 @@ int DtlsEndpoint::onVerifyPeer(int /*preverified*/, X509_STORE_CTX* store) {
     return 1;
   }
   const X509* leaf = X509_STORE_CTX_get_current_cert(store);
-  const auto fingerprint =
-      leaf != nullptr ? DtlsFingerprint::of(*leaf, self.peerFingerprint_.hashFunction())
-                      : std::nullopt;
+  const auto fingerprint = leaf != nullptr
+                               ? DtlsFingerprint::of(*leaf, self.peerFingerprint_.hashFunction())
+                               : std::nullopt;
   if (fingerprint && *fingerprint == self.peerFingerprint_) {
     return 1;
   }

@@ -37,7 +37,8 @@ enum class DtlsState : std::uint8_t { kNew, kConnecting, kConnected, kFailed, kC
 
 // What became of a datagram handed to DtlsEndpoint::onDatagram.
 enum class DtlsDatagramResult : std::uint8_t {
-  kProcessed,  // given to DTLS (which silently drops records it cannot authenticate, RFC 6347 §4.1.2.7)
+  kProcessed,  // given to DTLS (which silently drops records it cannot authenticate, RFC 6347
+               // §4.1.2.7)
   kNotDtls,    // not a DTLS record by its first byte or length (RFC 7983 §7, RFC 6347 §4.1)
   kInactive,   // the endpoint is not started, failed or closed
 };

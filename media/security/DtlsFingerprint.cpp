@@ -106,8 +106,7 @@ std::optional<DtlsFingerprint> DtlsFingerprint::parse(std::string_view sdpValue)
   return DtlsFingerprint(*hash, std::span(digest).first(size));
 }
 
-std::optional<DtlsFingerprint> DtlsFingerprint::of(const X509& certificate,
-                                                   DtlsHashFunction hash) {
+std::optional<DtlsFingerprint> DtlsFingerprint::of(const X509& certificate, DtlsHashFunction hash) {
   std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
   if (X509_digest(&certificate, digestOf(hash), digest.data(), &size) != 1 ||

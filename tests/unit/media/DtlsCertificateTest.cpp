@@ -1,10 +1,11 @@
 #include <chrono>
 
-#include <gtest/gtest.h>
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+
+#include <gtest/gtest.h>
 
 #include "DtlsTestCertificate.h"
 #include "media/security/DtlsCertificate.h"
@@ -23,7 +24,8 @@ TEST(DtlsCertificateTest, GeneratesASelfSignedEcdsaP256Certificate) {
   EXPECT_EQ(EVP_PKEY_get_bits(generated->privateKey()), 256);
   EXPECT_EQ(X509_check_private_key(certificate, generated->privateKey()), 1);
   // Self-signed: the subject is the issuer and the signature verifies with its own key.
-  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(certificate), X509_get_issuer_name(certificate)), 0);
+  EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(certificate), X509_get_issuer_name(certificate)),
+            0);
   EXPECT_EQ(X509_verify(certificate, generated->privateKey()), 1);
   std::array<char, 64> commonName{};
   X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, commonName.data(),

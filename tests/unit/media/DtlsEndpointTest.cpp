@@ -4,16 +4,18 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-#include <gtest/gtest.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/srtp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include <gtest/gtest.h>
 
 #include "FakeWallClock.h"
 #include "media/security/DtlsCertificate.h"
@@ -96,7 +98,7 @@ DtlsFingerprint peerFingerprint() {
 
 DtlsFingerprint wrongFingerprint() {
   const std::array<std::uint8_t, 32> digest{0xde, 0xad, 0xbe, 0xef};
-  return DtlsFingerprint(DtlsHashFunction::kSha256, digest);
+  return {DtlsHashFunction::kSha256, digest};
 }
 
 // A DTLS-SRTP peer written directly against OpenSSL, the way another WebRTC stack would be:
@@ -123,7 +125,8 @@ class PlainPeer {
     SSL_set_bio(ssl_.get(), in_, out_);
     SSL_set_ex_data(ssl_.get(), 0, this);
     SSL_set_mtu(ssl_.get(), 1200);
-    DTLS_set_timer_cb(ssl_.get(), [](SSL*, unsigned int) -> unsigned int { return 3'600'000'000U; });
+    DTLS_set_timer_cb(ssl_.get(),
+                      [](SSL*, unsigned int) -> unsigned int { return 3'600'000'000U; });
     SSL_set_info_callback(ssl_.get(), &info);
     if (role == DtlsRole::kClient) {
       SSL_set_connect_state(ssl_.get());
@@ -151,9 +154,7 @@ class PlainPeer {
     return datagrams;
   }
 
-  void close() {
-    SSL_shutdown(ssl_.get());
-  }
+  void close() { SSL_shutdown(ssl_.get()); }
 
   bool connected() const { return connected_; }
   bool failed() const { return failed_; }
@@ -239,7 +240,8 @@ class PlainPeer {
   std::optional<int> fatalAlert_;
 };
 
-constexpr const char* kAllProfiles = "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80";
+constexpr const char* kAllProfiles =
+    "SRTP_AEAD_AES_128_GCM:SRTP_AEAD_AES_256_GCM:SRTP_AES128_CM_SHA1_80";
 
 DtlsRole opposite(DtlsRole role) {
   return role == DtlsRole::kServer ? DtlsRole::kClient : DtlsRole::kServer;
@@ -422,11 +424,17 @@ TEST_P(DtlsEndpointProfileTest, NegotiatesTheOnlyCommonProfile) {
                           events_.keys->local.salt.end(), [](auto b) { return b == 0; }));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryProfile, DtlsEndpointProfileTest,
-    ::testing::Combine(::testing::Values(DtlsRole::kServer, DtlsRole::kClient),
-                       ::testing::Values(SrtpProfile::kAes128CmSha1_80, SrtpProfile::kAeadAes128Gcm,
-                                         SrtpProfile::kAeadAes256Gcm)));
+INSTANTIATE_TEST_SUITE_P(EveryProfile, DtlsEndpointProfileTest,
+                         ::testing::Combine(::testing::Values(DtlsRole::kServer, DtlsRole::kClient),
+                                            ::testing::Values(SrtpProfile::kAes128CmSha1_80,
+                                                              SrtpProfile::kAeadAes128Gcm,
+                                                              SrtpProfile::kAeadAes256Gcm)),
+                         [](const auto& info) {
+                           const DtlsRole role = std::get<0>(info.param);
+                           std::string name = role == DtlsRole::kServer ? "Server_" : "Client_";
+                           name.append(opensslNameOf(std::get<1>(info.param)));
+                           return name;
+                         });
 
 TEST_F(DtlsEndpointTest, AsServerOurPreferenceOrderWins) {
   // The client lists 128-bit GCM first; a server that prefers 256-bit GCM gets it.
@@ -525,7 +533,8 @@ TEST_F(DtlsEndpointTest, RetransmissionsBackOffUntilTheHandshakeTimesOut) {
   std::vector<std::chrono::milliseconds> sentAt;
   for (int i = 0; i < 20 && endpoint.nextTimeout(); ++i) {
     for (std::size_t n = wire_.take().size(); n > 0; --n) {
-      sentAt.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - kStart));
+      sentAt.push_back(
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - kStart));
     }
     clock_.advanceTo(*endpoint.nextTimeout());
     endpoint.onTimeout(clock_.now());
@@ -568,7 +577,8 @@ TEST_F(DtlsEndpointTest, OwnerClockAheadOfOpensslsWaitsForOpenssl) {
 TEST_F(DtlsEndpointTest, GarbageIsReportedOrIgnoredAndTheHandshakeStillCompletes) {
   PlainPeer peer(DtlsRole::kClient, ourCertificate().fingerprint(), kAllProfiles);
   DtlsEndpoint endpoint(ourCertificate(), DtlsRole::kServer, peerFingerprint(), events_, wire_);
-  const std::array<std::uint8_t, 13> dtlsTooShortBody{22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0};
+  const std::array<std::uint8_t, 13> dtlsTooShortBody{22, 0xfe, 0xfd, 0, 0,    0, 0,
+                                                      0,  0,    0,    0, 0x40, 0};
   const std::array<std::uint8_t, 20> stun{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
   const std::array<std::uint8_t, 5> shortDtls{22, 0xfe, 0xfd, 0, 0};
   std::array<std::uint8_t, 300> noise{};

@@ -13,7 +13,8 @@ using testing::kSha256Fingerprint;
 using testing::kSha512Fingerprint;
 
 TEST(DtlsFingerprintTest, FingerprintOfACertificateMatchesTheOpensslTool) {
-  const auto certificate = DtlsCertificate::fromPem(testing::kCertificatePem, testing::kPrivateKeyPem);
+  const auto certificate =
+      DtlsCertificate::fromPem(testing::kCertificatePem, testing::kPrivateKeyPem);
   ASSERT_TRUE(certificate);
   EXPECT_EQ(certificate->fingerprint().toSdp(), "sha-256 " + std::string(kSha256Fingerprint));
   const auto sha512 = DtlsFingerprint::of(*certificate->certificate(), DtlsHashFunction::kSha512);
@@ -39,7 +40,8 @@ TEST(DtlsFingerprintTest, HashNameIsCaseInsensitiveAndHexEitherCase) {
       c = static_cast<char>(c - 'A' + 'a');
     }
   }
-  EXPECT_EQ(DtlsFingerprint::parse(lower), DtlsFingerprint::parse("sha-256 " + std::string(kSha256Fingerprint)));
+  EXPECT_EQ(DtlsFingerprint::parse(lower),
+            DtlsFingerprint::parse("sha-256 " + std::string(kSha256Fingerprint)));
 }
 
 TEST(DtlsFingerprintTest, RejectsMalformedValues) {

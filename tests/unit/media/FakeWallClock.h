@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <optional>
 
 namespace chorus::media::testing {
 
@@ -19,6 +22,12 @@ class FakeWallClock {
 
   TimePoint now() const noexcept;
   void advanceTo(TimePoint time) noexcept;
+
+  // The live clock's time in microseconds, if there is one (what gettimeofday() returns).
+  static std::optional<std::int64_t> activeMicroseconds() noexcept;
+
+ private:
+  std::atomic<std::int64_t> microseconds_{0};
 };
 
 }  // namespace chorus::media::testing
