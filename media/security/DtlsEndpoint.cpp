@@ -43,6 +43,9 @@
 // reports left. A read after OpenSSL's deadline but before the owner's timer fires retransmits
 // early by those microseconds: the callback then moves the endpoint's deadline with it.
 //
+// Measured with a callback returning 1 us: the client's start() alone emitted 13 ClientHellos
+// and failed with SSL_R_READ_TIMEOUT_EXPIRED.
+//
 // Tests run both clocks from one fake clock: the unit-test binary replaces gettimeofday()
 // (tests/unit/media/FakeWallClock.cpp), so retransmission is deterministic there.
 
@@ -192,9 +195,7 @@ DtlsDatagramResult DtlsEndpoint::onDatagram(std::span<const std::uint8_t> datagr
   }
   // OpenSSL reads a whole datagram at once; anything it left (a datagram larger than its read
   // buffer) must not be taken for the start of the next one.
-  if (ssl_) {
-    BIO_reset(incoming_);
-  }
+  BIO_reset(incoming_);
   return DtlsDatagramResult::kProcessed;
 }
 

@@ -25,7 +25,8 @@ enum class DtlsRole : std::uint8_t { kServer, kClient };
 // Why a handshake or connection ended badly; one counter per reason.
 enum class DtlsFailure : std::uint8_t {
   kFingerprintMismatch,  // the peer's certificate is not the one its SDP announced
-  kHandshakeTimeout,     // no completed handshake within DtlsEndpointConfig::handshakeTimeout
+  kHandshakeTimeout,     // not done within DtlsEndpointConfig::handshakeTimeout, or OpenSSL
+                         // gave up after its 12 retransmissions
   kNoSrtpProfile,        // handshake done, but no common use_srtp profile (RFC 5764 §4.1.2)
   kPeerAlert,            // the peer sent a fatal alert
   kProtocolError,        // we aborted: malformed or unexpected handshake, failed crypto
