@@ -1,18 +1,54 @@
 #include "server/Server.h"
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <spdlog/spdlog.h>
 
+#include "server/log/Logging.h"
 #include "server/metrics/BuildInfo.h"
 
 namespace chorus::server {
 
+namespace {
+
+std::string readFile(const std::string& path, std::string_view key) {
+  std::ifstream stream(path);
+  if (!stream) {
+    throw ConfigError(std::string(key) + " = \"" + path + "\" cannot be read");
+  }
+  return {std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>()};
+}
+
+// The DTLS certificate every transport presents: the configured PEM pair, or a fresh one.
+media::DtlsCertificate loadCertificate(const Config::Dtls& config) {
+  if (config.certificateFile.empty() != config.privateKeyFile.empty()) {
+    throw ConfigError("dtls.certificate_file and dtls.private_key_file go together: set both");
+  }
+  auto certificate = config.certificateFile.empty()
+                         ? media::DtlsCertificate::generate(std::chrono::system_clock::now())
+                         : media::DtlsCertificate::fromPem(
+                               readFile(config.certificateFile, "dtls.certificate_file"),
+                               readFile(config.privateKeyFile, "dtls.private_key_file"));
+  if (!certificate) {
+    throw ConfigError(config.certificateFile.empty()
+                          ? "cannot generate a DTLS certificate (OpenSSL failed)"
+                          : "dtls.certificate_file and dtls.private_key_file are not a PEM "
+                            "certificate and its private key");
+  }
+  spdlog::info("dtls_certificate fingerprint={}", logValue(certificate->fingerprint().toSdp()));
+  return std::move(*certificate);
+}
+
+}  // namespace
+
 Server::Server(const Config& config, unsigned workerCount)
     : config_(config),
       signals_(control_, SIGINT, SIGTERM),
-      shards_(config, workerCount),
+      certificate_(loadCertificate(config.dtls)),
+      shards_(config, workerCount, certificate_),
       shardCollector_(shards_),
       api_(*this, config.http.webRoot),
       http_(control_, config.http, api_) {

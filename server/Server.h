@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "media/security/DtlsCertificate.h"
 #include "server/config/Config.h"
 #include "server/http/HttpServer.h"
 #include "server/metrics/MetricsExposition.h"
@@ -37,6 +38,7 @@ class Server : public signaling::ProcessStatus {
   Config config_;
   boost::asio::io_context control_{1};
   boost::asio::signal_set signals_;
+  media::DtlsCertificate certificate_;
   ShardPool shards_;
   MetricsExposition metrics_;
   ProcessCollector processCollector_;

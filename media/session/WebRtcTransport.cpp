@@ -45,8 +45,7 @@ void WebRtcTransport::start(TimePoint now) {
   }
 }
 
-void WebRtcTransport::onStun(const StunMessage& message, const SocketAddress& from,
-                             TimePoint now) {
+void WebRtcTransport::onStun(const StunMessage& message, const SocketAddress& from, TimePoint now) {
   if (closed_) {
     return;
   }
@@ -202,9 +201,13 @@ void WebRtcTransport::countSrtpError(SrtpError error) {
   }
 }
 
-bool WebRtcTransport::sendRtp(PacketRef packet) { return protectAndSend(std::move(packet), false); }
+bool WebRtcTransport::sendRtp(PacketRef packet) {
+  return protectAndSend(std::move(packet), false);
+}
 
-bool WebRtcTransport::sendRtcp(PacketRef packet) { return protectAndSend(std::move(packet), true); }
+bool WebRtcTransport::sendRtcp(PacketRef packet) {
+  return protectAndSend(std::move(packet), true);
+}
 
 bool WebRtcTransport::protectAndSend(PacketRef packet, bool rtcp) {
   if (!srtp_ || closed_) {
@@ -262,9 +265,13 @@ void WebRtcTransport::closeWith(TransportCloseReason reason) {
   observer_.onTransportClosed(*this, reason);
 }
 
-void WebRtcTransport::onIceSelectedPath(const SocketAddress& path) { dtlsPeer_ = path; }
+void WebRtcTransport::onIceSelectedPath(const SocketAddress& path) {
+  dtlsPeer_ = path;
+}
 
-void WebRtcTransport::onIceConsentExpired() { closeWith(TransportCloseReason::kConsentExpired); }
+void WebRtcTransport::onIceConsentExpired() {
+  closeWith(TransportCloseReason::kConsentExpired);
+}
 
 void WebRtcTransport::onDtlsConnected(const SrtpKeyMaterial& keys) {
   srtp_ = std::make_unique<SrtpSession>(keys);
@@ -276,7 +283,9 @@ void WebRtcTransport::onDtlsFailed(DtlsFailure reason) {
   closeWith(TransportCloseReason::kDtlsFailed);
 }
 
-void WebRtcTransport::onDtlsClosed() { closeWith(TransportCloseReason::kDtlsClosed); }
+void WebRtcTransport::onDtlsClosed() {
+  closeWith(TransportCloseReason::kDtlsClosed);
+}
 
 void WebRtcTransport::sendDtls(std::span<const std::uint8_t> datagram) {
   if (!dtlsPeer_) {

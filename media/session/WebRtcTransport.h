@@ -134,8 +134,8 @@ class WebRtcTransport : private IceObserver, private DtlsObserver, private DtlsD
   IceLiteAgent ice_;
   StunIntegrityKey localKey_;
   DtlsEndpoint dtls_;
-  std::unique_ptr<SrtpSession> srtp_;  // created when DTLS completes
-  std::vector<SocketAddress> addresses_;  // every 5-tuple an authentic check came from
+  std::unique_ptr<SrtpSession> srtp_;      // created when DTLS completes
+  std::vector<SocketAddress> addresses_;   // every 5-tuple an authentic check came from
   std::optional<SocketAddress> dtlsPeer_;  // where DTLS goes before ICE selects a path
   std::optional<DtlsFailure> dtlsFailure_;
   bool closed_ = false;

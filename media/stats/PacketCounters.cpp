@@ -16,6 +16,24 @@ std::string_view toString(DropReason reason) noexcept {
       return "socket_overflow";
     case DropReason::kSendFailed:
       return "send_failed";
+    case DropReason::kStunMalformed:
+      return "stun_malformed";
+    case DropReason::kStunUnauthenticated:
+      return "stun_unauthenticated";
+    case DropReason::kStunUnexpected:
+      return "stun_unexpected";
+    case DropReason::kDtlsRejected:
+      return "dtls_rejected";
+    case DropReason::kSrtpNotReady:
+      return "srtp_not_ready";
+    case DropReason::kSrtpAuth:
+      return "srtp_auth";
+    case DropReason::kSrtpReplay:
+      return "srtp_replay";
+    case DropReason::kSrtpMalformed:
+      return "srtp_malformed";
+    case DropReason::kNoPath:
+      return "no_path";
   }
   return "unknown";
 }

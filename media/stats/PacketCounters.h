@@ -12,14 +12,23 @@ namespace chorus::media {
 
 // Why a shard dropped a datagram. Every drop has a reason and a counter.
 enum class DropReason : std::uint8_t {
-  kUnclassified,    // not STUN, DTLS, RTP or RTCP by RFC 7983
-  kUnknownPeer,     // from a 5-tuple no transport on this shard owns
-  kTruncated,       // larger than a packet slot: no WebRTC peer sends that
-  kPoolExhausted,   // no free packet slot: the shard is overloaded
-  kSocketOverflow,  // dropped by the kernel, receive buffer full (SO_RXQ_OVFL)
-  kSendFailed,      // the kernel refused to send: buffer full or destination unreachable
+  kUnclassified,         // not STUN, DTLS, RTP or RTCP by RFC 7983
+  kUnknownPeer,          // from a 5-tuple no transport on this shard owns
+  kTruncated,            // larger than a packet slot: no WebRTC peer sends that
+  kPoolExhausted,        // no free packet slot: the shard is overloaded
+  kSocketOverflow,       // dropped by the kernel, receive buffer full (SO_RXQ_OVFL)
+  kSendFailed,           // the kernel refused to send: buffer full or destination unreachable
+  kStunMalformed,        // not a STUN message we can read (StunRejectReason)
+  kStunUnauthenticated,  // bad or missing USERNAME, MESSAGE-INTEGRITY or FINGERPRINT
+  kStunUnexpected,       // a STUN response or indication: an ICE-lite agent sends no requests
+  kDtlsRejected,         // not a DTLS record, or for a transport whose DTLS has ended
+  kSrtpNotReady,         // RTP or RTCP before DTLS-SRTP completed
+  kSrtpAuth,             // SRTP/SRTCP authentication failed
+  kSrtpReplay,           // SRTP/SRTCP replayed or older than the replay window
+  kSrtpMalformed,        // too short, unencrypted SRTCP, too many SSRCs, ...
+  kNoPath,               // media to send before ICE selected a path
 };
-inline constexpr std::size_t kDropReasonCount = 6;
+inline constexpr std::size_t kDropReasonCount = 15;
 inline constexpr std::size_t kPacketKindCount = 5;
 
 std::string_view toString(DropReason reason) noexcept;

@@ -38,10 +38,18 @@ struct Config {
     std::size_t packetPoolSlots = 8192;
   };
 
+  struct Dtls {
+    // PEM files of the DTLS certificate and its private key; both empty: a fresh ECDSA P-256
+    // certificate is generated at start (browsers pin it per session through the SDP anyway).
+    std::string certificateFile;
+    std::string privateKeyFile;
+  };
+
   Log log;
   Http http;
   Workers workers;
   Media media;
+  Dtls dtls;
 };
 
 // A configuration that cannot be used. The message names the key, the value and the source.

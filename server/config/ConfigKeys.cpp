@@ -96,6 +96,16 @@ ConfigKey pathKey(std::string_view name, std::string_view help, Field field) {
           [field](const Config& config) { return field(config); }};
 }
 
+template <typename Field>
+ConfigKey optionalPathKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config); }};
+}
+
 template <typename Enum, std::size_t N, typename Field>
 ConfigKey choiceKey(std::string_view name, std::string_view help, Field field,
                     std::array<std::pair<std::string_view, Enum>, N> choices) {
@@ -190,6 +200,13 @@ std::vector<ConfigKey> buildKeys() {
           "media.packet_pool_slots",
           "packet buffers per worker (2 KiB each); none free: packets are dropped, counted",
           [](auto& c) -> auto& { return c.media.packetPoolSlots; }, kMinPoolSlots, kMaxPoolSlots),
+      optionalPathKey(
+          "dtls.certificate_file",
+          "PEM certificate for DTLS; empty: generate an ECDSA P-256 one at start",
+          [](auto& c) -> auto& { return c.dtls.certificateFile; }),
+      optionalPathKey(
+          "dtls.private_key_file", "PEM private key of dtls.certificate_file",
+          [](auto& c) -> auto& { return c.dtls.privateKeyFile; }),
   };
 }
 

@@ -4,26 +4,32 @@
 #include <chrono>
 #include <cstdint>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "media/session/WebRtcTransport.h"
 #include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
 #include "server/config/Config.h"
 #include "server/net/UdpEndpoint.h"
+#include "server/shard/TransportTable.h"
 
 namespace chorus::server {
 
 // One worker: an Asio event loop on its own thread, with its own packet pool and UDP media port.
 // Everything a shard owns is touched only from its thread; other threads talk to it by posting
 // to context().
-class Shard : public DatagramReceiver {
+class Shard : public DatagramReceiver,
+              private media::TransportSink,
+              private media::TransportObserver {
  public:
   // Binds the media port at once, so a port in use fails start-up before any thread runs.
+  // `certificate` (DTLS, shared by every shard) must outlive the shard.
   Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
-        const Config::Media& config);
+        const Config::Media& config, const media::DtlsCertificate& certificate);
   ~Shard() override;
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
@@ -40,18 +46,43 @@ class Shard : public DatagramReceiver {
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
 
+  // Creates a WebRTC transport on this shard. Call on the shard's thread (post to context()).
+  media::WebRtcTransport& addTransport(TransportId id, const media::WebRtcTransportConfig& config);
+  // Closes (close_notify) and removes a transport. Call on the shard's thread.
+  void removeTransport(TransportId id);
+  media::WebRtcTransport* transport(TransportId id) const { return transports_.find(id); }
+
   void onDatagram(media::PacketRef& packet, const media::SocketAddress& from) override;
   void onBatchEnd() override {}
 
  private:
+  void onStunDatagram(const media::PacketRef& packet, const media::SocketAddress& from,
+                      media::WebRtcTransport* bound);
   void beat();
+  void tick();
+
+  // media::TransportSink
+  media::PacketRef allocatePacket() override { return pool_.acquire(); }
+  void sendPacket(media::PacketRef packet, const media::SocketAddress& to) override;
+  // media::TransportObserver
+  void onTransportAddress(media::WebRtcTransport& transport,
+                          const media::SocketAddress& from) override;
+  void onTransportConnected(media::WebRtcTransport& transport) override;
+  void onTransportClosed(media::WebRtcTransport& transport,
+                         media::TransportCloseReason reason) override;
+  void onRtp(media::WebRtcTransport& transport, media::PacketRef& packet) override;
+  void onRtcp(media::WebRtcTransport& transport, media::PacketRef& packet) override;
 
   unsigned index_;
   boost::asio::io_context context_{1};  // run by one thread: Asio keeps its handlers thread-private
   media::PacketCounters counters_;
   media::PacketPool pool_;
   UdpEndpoint udp_;
+  const media::DtlsCertificate& certificate_;
+  TransportTable transports_;
+  std::vector<TransportId> closing_;  // closed by their peer, removed at the next tick
   boost::asio::steady_timer heartbeat_;
+  boost::asio::steady_timer ticker_;
   std::atomic<std::chrono::steady_clock::rep> lastHeartbeat_;
   std::thread thread_;
   std::thread::id owner_;  // the shard's thread, for debug-build assertions

@@ -8,7 +8,8 @@
 
 namespace chorus::server {
 
-ShardPool::ShardPool(const Config& config, unsigned count) {
+ShardPool::ShardPool(const Config& config, unsigned count,
+                     const media::DtlsCertificate& certificate) {
   const unsigned base = config.media.portBase;
   if (base != 0 && base + count - 1 > std::numeric_limits<std::uint16_t>::max()) {
     throw ConfigError("media.port_base = " + std::to_string(base) + " leaves no room for " +
@@ -19,7 +20,7 @@ ShardPool::ShardPool(const Config& config, unsigned count) {
   for (unsigned index = 0; index < count; ++index) {
     const auto port = static_cast<std::uint16_t>(base == 0 ? 0 : base + index);
     shards_.push_back(std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port),
-                                              config.media));
+                                              config.media, certificate));
   }
 }
 

@@ -15,12 +15,14 @@ class ShardPool {
  public:
   // Binds every shard's media port. Throws ConfigError when the ports do not fit in 16 bits,
   // and boost::system::system_error when a port cannot be bound.
-  ShardPool(const Config& config, unsigned count);
+  ShardPool(const Config& config, unsigned count, const media::DtlsCertificate& certificate);
 
   void start();
   void stop();
 
   std::size_t size() const { return shards_.size(); }
+  // The shard that owns a transport: transports are spread over shards by id.
+  Shard& shardFor(TransportId id) { return *shards_[id % shards_.size()]; }
   const Shard& shard(std::size_t index) const { return *shards_[index]; }
   Shard& shard(std::size_t index) { return *shards_[index]; }
 

@@ -12,6 +12,7 @@
 #include "tests/integration/ChorusdProcess.h"
 #include "tests/integration/HttpProbe.h"
 #include "tests/support/PrometheusText.h"
+#include "tests/unit/media/StunTestVectors.h"
 
 namespace chorus::test {
 namespace {
@@ -116,7 +117,8 @@ TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
     }
   }
   ASSERT_EQ(mediaPorts.size(), 2U) << chorusd_.output();
-  const std::string stun(20, '\0');  // a STUN header from a peer no transport knows
+  // A well-formed Binding request (RFC 5769 §2.1) whose ufrag no transport has.
+  const std::string stun(media::test::kRfc5769Request.begin(), media::test::kRfc5769Request.end());
   sendDatagram(mediaPorts[0], stun);
   sendDatagram(mediaPorts[1], std::string("\xff garbage", 9));
 
@@ -134,7 +136,7 @@ TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
   EXPECT_EQ(prometheusSample(metrics, unknownPeer), 1) << metrics;
   EXPECT_EQ(prometheusSample(metrics, unclassified), 1) << metrics;
   EXPECT_EQ(prometheusSample(metrics, R"(chorus_udp_datagrams_received_total{kind="stun"})"), 1);
-  EXPECT_EQ(prometheusSample(metrics, "chorus_udp_received_bytes_total"), 29);
+  EXPECT_EQ(prometheusSample(metrics, "chorus_udp_received_bytes_total"), 108 + 9);
 }
 
 TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {

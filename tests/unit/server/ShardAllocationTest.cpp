@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "media/security/DtlsCertificate.h"
 #include "server/shard/ShardPool.h"
 
 namespace {
@@ -37,6 +38,13 @@ void operator delete(void* memory, std::size_t /*size*/) noexcept {
 namespace chorus::server {
 namespace {
 namespace asio = boost::asio;
+
+// One DTLS certificate for every shard in this binary, as chorusd has one per process.
+const media::DtlsCertificate& certificate() {
+  static const media::DtlsCertificate kCertificate =
+      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
+  return kCertificate;
+}
 
 // Reads the shard thread's allocation count by running a read on that thread.
 std::uint64_t allocationsOnShard(Shard& shard) {
@@ -69,7 +77,7 @@ void sendAndWait(Shard& shard, asio::ip::udp::socket& socket, int bursts) {
 TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
   Config config;
   config.media.portBase = 0;
-  ShardPool pool(config, 1);
+  ShardPool pool(config, 1, certificate());
   pool.start();
   Shard& shard = pool.shard(0);
   asio::io_context client;

@@ -7,11 +7,20 @@
 
 #include <gtest/gtest.h>
 
+#include "media/security/DtlsCertificate.h"
 #include "server/shard/ShardPool.h"
+#include "tests/unit/media/StunTestVectors.h"
 
 namespace chorus::server {
 namespace {
 namespace asio = boost::asio;
+
+// One DTLS certificate for every shard in this binary, as chorusd has one per process.
+const media::DtlsCertificate& certificate() {
+  static const media::DtlsCertificate kCertificate =
+      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
+  return kCertificate;
+}
 using Clock = std::chrono::steady_clock;
 
 Config anyPortsConfig() {
@@ -30,18 +39,19 @@ bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
 }
 
 TEST(ShardPoolTest, EveryShardGetsItsOwnMediaPort) {
-  ShardPool pool(anyPortsConfig(), 3);
+  ShardPool pool(anyPortsConfig(), 3, certificate());
   ASSERT_EQ(pool.size(), 3U);
   EXPECT_NE(pool.shard(0).mediaEndpoint().port(), pool.shard(1).mediaEndpoint().port());
   EXPECT_NE(pool.shard(1).mediaEndpoint().port(), pool.shard(2).mediaEndpoint().port());
 }
 
 TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
-  ShardPool pool(anyPortsConfig(), 2);
+  ShardPool pool(anyPortsConfig(), 2, certificate());
   pool.start();
   asio::io_context client;
   asio::ip::udp::socket socket(client, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
-  std::array<std::uint8_t, 20> stun{};  // a STUN header: first byte 0
+  // A well-formed, signed Binding request whose ufrag ("evtj") no transport on the shard has.
+  const auto& stun = media::test::kRfc5769Request;
   std::array<std::uint8_t, 8> garbage{0xff, 1, 2, 3, 4, 5, 6, 7};
   socket.send_to(asio::buffer(stun), pool.shard(1).mediaEndpoint());
   socket.send_to(asio::buffer(garbage), pool.shard(1).mediaEndpoint());
@@ -50,7 +60,7 @@ TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
   const auto kind = [](media::PacketKind k) { return static_cast<std::size_t>(k); };
   EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kStun)], 1));
   EXPECT_TRUE(eventually(counters.datagramsReceived[kind(media::PacketKind::kUnknown)], 1));
-  EXPECT_TRUE(eventually(counters.bytesReceived, 28));
+  EXPECT_TRUE(eventually(counters.bytesReceived, 116));
   EXPECT_EQ(
       counters.datagramsDropped[static_cast<std::size_t>(media::DropReason::kUnknownPeer)].value(),
       1U);
@@ -62,7 +72,7 @@ TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
 }
 
 TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
-  ShardPool pool(anyPortsConfig(), 2);
+  ShardPool pool(anyPortsConfig(), 2, certificate());
   pool.start();
   EXPECT_EQ(pool.stalledShard(Clock::now(), std::chrono::seconds(5)), std::nullopt);
   EXPECT_EQ(pool.stalledShard(Clock::now() + std::chrono::seconds(6), std::chrono::seconds(5)), 0U);
@@ -70,20 +80,20 @@ TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
 }
 
 TEST(ShardPoolTest, PortInUseFailsConstruction) {
-  ShardPool first(anyPortsConfig(), 1);
+  ShardPool first(anyPortsConfig(), 1, certificate());
   Config clash;
   clash.media.portBase = first.shard(0).mediaEndpoint().port();
-  EXPECT_THROW(ShardPool(clash, 1), boost::system::system_error);
+  EXPECT_THROW(ShardPool(clash, 1, certificate()), boost::system::system_error);
 }
 
 TEST(ShardPoolTest, PortsMustFitBelow65536) {
   Config config;
   config.media.portBase = 65535;
-  EXPECT_THROW(ShardPool(config, 2), ConfigError);
+  EXPECT_THROW(ShardPool(config, 2, certificate()), ConfigError);
 }
 
 TEST(ShardPoolTest, StopIsIdempotent) {
-  ShardPool pool(anyPortsConfig(), 1);
+  ShardPool pool(anyPortsConfig(), 1, certificate());
   pool.start();
   pool.stop();
   pool.stop();
