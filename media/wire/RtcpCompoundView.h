@@ -39,6 +39,7 @@ class RtcpCompoundView {
     Iterator() = default;
     RtcpHeader operator*() const noexcept;
     Iterator& operator++() noexcept;
+    // NOLINTNEXTLINE(cert-dcl21-cpp): iterators return their old value by value, as std ones do
     Iterator operator++(int) noexcept {
       Iterator before = *this;
       ++*this;

@@ -23,7 +23,7 @@ inline constexpr std::uint8_t kRtcpMaxCount = 31;
 // RFC 4585 §6.1: every feedback packet starts with the sender's and the media source's SSRC.
 inline constexpr std::size_t kRtcpFeedbackHeaderSize = 8;
 // The 16-bit length field counts up to 65536 words.
-inline constexpr std::size_t kRtcpMaxPacketSize = 4 * 65536;
+inline constexpr std::size_t kRtcpMaxPacketSize = std::size_t{4} * 65536;
 
 // One packet of a compound RTCP datagram, its common header checked (RFC 3550 §6.4.1):
 //

@@ -72,8 +72,9 @@ std::optional<std::size_t> RtcpSdes::buildCname(std::span<std::uint8_t> out, std
   out[kRtcpHeaderSize + kSsrcSize] = kCnameItem;
   out[kRtcpHeaderSize + kSsrcSize + 1] = static_cast<std::uint8_t>(cname.size());
   std::copy(cname.begin(), cname.end(),
-            out.begin() + kRtcpHeaderSize + kSsrcSize + kItemHeaderSize);
-  std::fill(out.begin() + itemsEnd, out.begin() + size, kEndItem);
+            out.subspan(kRtcpHeaderSize + kSsrcSize + kItemHeaderSize).begin());
+  const auto tail = out.subspan(itemsEnd, size - itemsEnd);
+  std::fill(tail.begin(), tail.end(), kEndItem);
   return size;
 }
 

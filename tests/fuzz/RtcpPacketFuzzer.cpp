@@ -244,7 +244,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t packets = 0;
   for (const RtcpHeader& header : *compound) {
     check(header.packet.data() == data + total);
-    check(header.packet.size() == 4U * (header.length + 1U));
+    check(header.packet.size() == std::size_t{4} * (header.length + 1U));
     check(header.body.data() == header.packet.data() + kRtcpHeaderSize);
     check(header.body.size() + kRtcpHeaderSize <= header.packet.size());
     total += header.packet.size();

@@ -13,7 +13,6 @@
 
 namespace {
 
-using chorus::media::RtpExtension;
 using chorus::media::RtpExtensionFormat;
 using chorus::media::RtpPacketView;
 

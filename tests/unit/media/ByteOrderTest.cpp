@@ -1,8 +1,8 @@
-#include "media/wire/ByteOrder.h"
-
 #include <array>
 
 #include <gtest/gtest.h>
+
+#include "media/wire/ByteOrder.h"
 
 namespace chorus::media {
 namespace {

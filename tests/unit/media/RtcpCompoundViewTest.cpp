@@ -49,7 +49,7 @@ TEST(RtcpCompoundViewTest, RejectsEveryTruncationAndTrailingBytes) {
   constexpr std::array<std::size_t, 3> kBoundaries{8, 20, 36};
   for (std::size_t size = 0; size < kCompound.size(); ++size) {
     const auto compound = RtcpCompoundView::parse(std::span(kCompound).first(size));
-    const auto boundary = std::find(kBoundaries.begin(), kBoundaries.end(), size);
+    const auto* const boundary = std::find(kBoundaries.begin(), kBoundaries.end(), size);
     if (boundary == kBoundaries.end()) {
       EXPECT_FALSE(compound) << size;
     } else {

@@ -160,8 +160,10 @@ TEST(RtcpTransportFeedbackTest, EncodesTheDraftsChunkBitPatterns) {
   // §3.1.4 example 1's pattern: one chunk 0x9f1c.
   arrivals.clear();
   const std::vector<int> pattern{0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0};
-  for (std::uint16_t i = 0; i < pattern.size(); ++i) {
-    arrivals.push_back({i, pattern[i] != 0 ? std::optional(microseconds(i * 1000)) : std::nullopt});
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const auto seq = static_cast<std::uint16_t>(i);
+    arrivals.push_back(
+        {seq, pattern[i] != 0 ? std::optional(microseconds(seq * 1000)) : std::nullopt});
   }
   const Bytes vector = buildOrDie(kZero, arrivals);
   ASSERT_GE(vector.size(), 22U);
@@ -189,7 +191,7 @@ std::vector<Feedback::PacketArrival> mixedArrivals(std::size_t count, std::uint3
         arrivals.push_back({seq++, std::nullopt});
         continue;
       }
-      if (kind == 1 || kind < 7) {
+      if (kind < 7) {
         time += nextRandom() % 64'000;  // 0..255 ticks
       } else if (kind == 7) {
         time -= nextRandom() % 100'000;  // reordered: negative
@@ -215,7 +217,7 @@ TEST(RtcpTransportFeedbackTest, RoundTripsArrivalsToTheTick) {
       ASSERT_TRUE(feedback) << seed << " " << count;
       EXPECT_EQ(feedback->baseSequenceNumber(), arrivals[0].sequenceNumber);
       EXPECT_EQ(feedback->packetStatusCount(), count);
-      std::int64_t ticks = 15 * 256;
+      std::int64_t ticks = std::int64_t{15} * 256;
       std::size_t index = 0;
       for (auto cursor = feedback->statuses(); auto status = cursor.next(); ++index) {
         ASSERT_LT(index, arrivals.size());
