@@ -68,7 +68,7 @@ constexpr std::size_t kReadChunkSize = 2048;
 std::optional<SrtpProfile> srtpProfileOf(unsigned long id) noexcept {
   switch (id) {
     case SRTP_AES128_CM_SHA1_80:
-      return SrtpProfile::kAes128CmSha1_80;
+      return SrtpProfile::kAes128CmSha1Tag80;
     case SRTP_AEAD_AES_128_GCM:
       return SrtpProfile::kAeadAes128Gcm;
     case SRTP_AEAD_AES_256_GCM:

@@ -76,7 +76,7 @@ struct DtlsEndpointConfig {
 // Our preference when the peer leaves the choice to us: AEAD GCM first (RFC 7714), then the
 // profile every WebRTC stack must offer (RFC 8827 §6.5).
 inline constexpr std::array<SrtpProfile, 3> kDefaultSrtpProfiles{
-    SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAeadAes256Gcm, SrtpProfile::kAes128CmSha1_80};
+    SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAeadAes256Gcm, SrtpProfile::kAes128CmSha1Tag80};
 
 // DTLS 1.2 with the use_srtp extension (RFC 5764) for one WebRTC transport, over memory BIOs:
 // datagrams come in through onDatagram and go out through the sink, time comes in as `now`.

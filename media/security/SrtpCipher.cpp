@@ -64,7 +64,7 @@ CtrIv ctrIv(std::span<const std::uint8_t> salt, std::uint32_t ssrc, std::uint64_
 
 const EVP_CIPHER* cipherOf(SrtpProfile profile) {
   switch (profile) {
-    case SrtpProfile::kAes128CmSha1_80:
+    case SrtpProfile::kAes128CmSha1Tag80:
       return EVP_aes_128_ctr();
     case SrtpProfile::kAeadAes128Gcm:
       return EVP_aes_128_gcm();
@@ -81,7 +81,7 @@ int lengthOf(std::span<const std::uint8_t> bytes) {
 }  // namespace
 
 SrtpCipher::SrtpCipher(SrtpProfile profile, const SrtpSessionKeys& keys)
-    : gcm_(profile != SrtpProfile::kAes128CmSha1_80),
+    : gcm_(profile != SrtpProfile::kAes128CmSha1Tag80),
       tagBytes_(gcm_ ? kGcmTagBytes : kHmacTagBytes),
       salt_(keys.salt),
       cipher_(EVP_CIPHER_CTX_new()) {

@@ -66,7 +66,7 @@ SrtpSessionKeys deriveSessionKeys(SrtpProfile profile, const SrtpMasterKey& mast
   SrtpSessionKeys keys;
   prf(masterKey, salt, labels.encryption, std::span(keys.encryptionKey).first(sizes.keyBytes));
   prf(masterKey, salt, labels.salt, std::span(keys.salt).first(sizes.saltBytes));
-  if (profile == SrtpProfile::kAes128CmSha1_80) {
+  if (profile == SrtpProfile::kAes128CmSha1Tag80) {
     prf(masterKey, salt, labels.auth, keys.authKey);
   }
   return keys;

@@ -11,9 +11,9 @@ namespace chorus::media {
 // The SRTP protection profiles Chorus negotiates in DTLS use_srtp (RFC 5764 §4.1.2, RFC 7714
 // §14.2). The numeric values are the IANA "DTLS-SRTP Protection Profiles" code points.
 enum class SrtpProfile : std::uint16_t {
-  kAes128CmSha1_80 = 0x0001,  // SRTP_AES128_CM_HMAC_SHA1_80
-  kAeadAes128Gcm = 0x0007,    // SRTP_AEAD_AES_128_GCM
-  kAeadAes256Gcm = 0x0008,    // SRTP_AEAD_AES_256_GCM
+  kAes128CmSha1Tag80 = 0x0001,  // SRTP_AES128_CM_HMAC_SHA1_80
+  kAeadAes128Gcm = 0x0007,      // SRTP_AEAD_AES_128_GCM
+  kAeadAes256Gcm = 0x0008,      // SRTP_AEAD_AES_256_GCM
 };
 
 // Master key and salt lengths in bytes (RFC 3711 §8.2, RFC 7714 §12).
@@ -24,7 +24,7 @@ struct SrtpProfileSizes {
 
 constexpr SrtpProfileSizes sizesOf(SrtpProfile profile) noexcept {
   switch (profile) {
-    case SrtpProfile::kAes128CmSha1_80:
+    case SrtpProfile::kAes128CmSha1Tag80:
       return {16, 14};
     case SrtpProfile::kAeadAes128Gcm:
       return {16, 12};
@@ -37,7 +37,7 @@ constexpr SrtpProfileSizes sizesOf(SrtpProfile profile) noexcept {
 // The OpenSSL name of a profile, as SSL_CTX_set_tlsext_use_srtp() takes it.
 constexpr std::string_view opensslNameOf(SrtpProfile profile) noexcept {
   switch (profile) {
-    case SrtpProfile::kAes128CmSha1_80:
+    case SrtpProfile::kAes128CmSha1Tag80:
       return "SRTP_AES128_CM_SHA1_80";
     case SrtpProfile::kAeadAes128Gcm:
       return "SRTP_AEAD_AES_128_GCM";

@@ -426,7 +426,7 @@ TEST_P(DtlsEndpointProfileTest, NegotiatesTheOnlyCommonProfile) {
 
 INSTANTIATE_TEST_SUITE_P(EveryProfile, DtlsEndpointProfileTest,
                          ::testing::Combine(::testing::Values(DtlsRole::kServer, DtlsRole::kClient),
-                                            ::testing::Values(SrtpProfile::kAes128CmSha1_80,
+                                            ::testing::Values(SrtpProfile::kAes128CmSha1Tag80,
                                                               SrtpProfile::kAeadAes128Gcm,
                                                               SrtpProfile::kAeadAes256Gcm)),
                          [](const auto& info) {
@@ -471,7 +471,7 @@ TEST_F(DtlsEndpointTest, AsClientOffersProfilesInPreferenceOrder) {
 
 TEST_F(DtlsEndpointTest, NoCommonProfileFailsAfterTheHandshake) {
   PlainPeer peer(DtlsRole::kClient, ourCertificate().fingerprint(), "SRTP_AEAD_AES_128_GCM");
-  const std::array preference{SrtpProfile::kAes128CmSha1_80};
+  const std::array preference{SrtpProfile::kAes128CmSha1Tag80};
   DtlsEndpoint endpoint(ourCertificate(), DtlsRole::kServer, peerFingerprint(), events_, wire_,
                         preference);
   handshake(endpoint, wire_, peer);

@@ -28,7 +28,7 @@ inline LibSrtp libsrtpSession(SrtpProfile profile, const SrtpMasterKey& master,
   }
   srtp_policy_t policy{};
   switch (profile) {
-    case SrtpProfile::kAes128CmSha1_80:
+    case SrtpProfile::kAes128CmSha1Tag80:
       srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtp);
       srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&policy.rtcp);
       break;

@@ -33,8 +33,8 @@ std::vector<std::uint8_t> slice(std::span<const std::uint8_t> bytes, std::size_t
 
 // RFC 3711 Appendix B.2: the AES-CM keystream for SSRC 0, index 0. Encrypting zeros exposes it.
 TEST(SrtpCipherTest, AesCmKeystreamMatchesRfc3711AppendixB2) {
-  SrtpCipher cipher(SrtpProfile::kAes128CmSha1_80, sessionKeys("2b7e151628aed2a6abf7158809cf4f3c",
-                                                               "f0f1f2f3f4f5f6f7f8f9fafbfcfd"));
+  SrtpCipher cipher(SrtpProfile::kAes128CmSha1Tag80, sessionKeys("2b7e151628aed2a6abf7158809cf4f3c",
+                                                                 "f0f1f2f3f4f5f6f7f8f9fafbfcfd"));
   constexpr std::size_t kHeader = 12;
   constexpr std::size_t kBlocks = 0xff02;  // up to the block whose counter is ...ff01
   std::vector<std::uint8_t> packet(kHeader + 16 * kBlocks + 10, 0);
@@ -57,7 +57,7 @@ TEST(SrtpCipherTest, KeyDerivationMatchesRfc3711AppendixB3) {
   std::copy(key.begin(), key.end(), master.key.begin());
   std::copy(salt.begin(), salt.end(), master.salt.begin());
   const SrtpSessionKeys keys =
-      deriveSessionKeys(SrtpProfile::kAes128CmSha1_80, master, SrtpKeyUse::kRtp);
+      deriveSessionKeys(SrtpProfile::kAes128CmSha1Tag80, master, SrtpKeyUse::kRtp);
   EXPECT_EQ(slice(keys.encryptionKey, 0, 16), fromHex("c61e7a93744f39ee10734afe3ff7a087"));
   EXPECT_EQ(slice(keys.salt, 0, 14), fromHex("30cbbc08863d8c85d49db34a9ae1"));
   EXPECT_EQ(slice(keys.authKey, 0, 20), fromHex("cebe321f6ff7716b6fd4ab49af256a156d38baa4"));
@@ -147,7 +147,7 @@ TEST(SrtpCipherTest, HmacRejectsFlippedBitAndWrongRoc) {
   SrtpSessionKeys keys =
       sessionKeys("2b7e151628aed2a6abf7158809cf4f3c", "f0f1f2f3f4f5f6f7f8f9fafbfcfd");
   keys.authKey.fill(0x42);
-  SrtpCipher cipher(SrtpProfile::kAes128CmSha1_80, keys);
+  SrtpCipher cipher(SrtpProfile::kAes128CmSha1Tag80, keys);
   const auto plain = testing::rtpPacket(0x1234, 7, 100);
   auto sealed = testing::withRoom(plain);
   ASSERT_TRUE(cipher.protectRtp(sealed, 12, plain.size(), 0x1234, 7));

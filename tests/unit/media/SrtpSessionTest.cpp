@@ -217,7 +217,7 @@ TEST_P(SrtpSessionTest, UnencryptedSrtcpIsRefused) {
   Pair pair(GetParam());
   auto sealed = pair.sendRtcp(rtcpReceiverReport(5, 6));
   const std::size_t trailer =
-      GetParam() == SrtpProfile::kAes128CmSha1_80 ? sealed.size() - 14 : sealed.size() - 4;
+      GetParam() == SrtpProfile::kAes128CmSha1Tag80 ? sealed.size() - 14 : sealed.size() - 4;
   sealed[trailer] &= 0x7f;
   EXPECT_EQ(pair.receiveRtcp(sealed).error, SrtpError::kUnencryptedRtcp);
 }
@@ -244,7 +244,7 @@ TEST_P(SrtpSessionTest, SsrcTableIsFixedAndOnlyAuthenticatedSsrcsEnterIt) {
 INSTANTIATE_TEST_SUITE_P(AllProfiles, SrtpSessionTest, ::testing::ValuesIn(kAllSrtpProfiles),
                          [](const auto& info) {
                            switch (info.param) {
-                             case SrtpProfile::kAes128CmSha1_80:
+                             case SrtpProfile::kAes128CmSha1Tag80:
                                return std::string("AesCm128HmacSha1_80");
                              case SrtpProfile::kAeadAes128Gcm:
                                return std::string("AeadAes128Gcm");

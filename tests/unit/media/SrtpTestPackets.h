@@ -83,6 +83,6 @@ inline SrtpMasterKey testMasterKey(std::uint8_t seed) {
 }
 
 inline constexpr std::array<SrtpProfile, 3> kAllSrtpProfiles{
-    SrtpProfile::kAes128CmSha1_80, SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAeadAes256Gcm};
+    SrtpProfile::kAes128CmSha1Tag80, SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAeadAes256Gcm};
 
 }  // namespace chorus::media::testing
