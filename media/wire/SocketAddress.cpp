@@ -21,12 +21,14 @@ SocketAddress SocketAddress::ipv6(const std::array<std::uint8_t, 16>& bytes, std
   return value;
 }
 
-std::string SocketAddress::toString() const {
+std::string SocketAddress::ipText() const {
   std::array<char, INET6_ADDRSTRLEN> text{};
-  const int af = family == Family::kIpv4 ? AF_INET : AF_INET6;
-  inet_ntop(af, address.data(), text.data(), text.size());
-  const std::string host =
-      family == Family::kIpv4 ? text.data() : "[" + std::string(text.data()) + "]";
+  inet_ntop(family == Family::kIpv4 ? AF_INET : AF_INET6, address.data(), text.data(), text.size());
+  return text.data();
+}
+
+std::string SocketAddress::toString() const {
+  const std::string host = family == Family::kIpv4 ? ipText() : "[" + ipText() + "]";
   return host + ":" + std::to_string(port);
 }
 

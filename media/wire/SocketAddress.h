@@ -25,8 +25,10 @@ struct SocketAddress {
   std::size_t addressBytes() const { return family == Family::kIpv4 ? 4 : 16; }
   // The 4 or 16 address bytes, in network order.
   std::span<const std::uint8_t> ipBytes() const { return std::span(address).first(addressBytes()); }
-  // "192.0.2.1:3478" or "[2001:db8::1]:3478", for logs and SDP.
+  // "192.0.2.1:3478" or "[2001:db8::1]:3478", for logs.
   std::string toString() const;
+  // "192.0.2.1" or "2001:db8::1", as SDP candidates write it.
+  std::string ipText() const;
 
   friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
 };

@@ -84,6 +84,19 @@ ConfigKey addressKey(std::string_view name, std::string_view help, Field field) 
 }
 
 template <typename Field>
+ConfigKey optionalAddressKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            if (!text.empty() && !isIpAddress(text)) {
+              return "is not empty nor an IPv4 or IPv6 address";
+            }
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config); }};
+}
+
+template <typename Field>
 ConfigKey pathKey(std::string_view name, std::string_view help, Field field) {
   return {name, help,
           [field](Config& config, std::string_view text) -> std::optional<std::string> {
@@ -189,6 +202,11 @@ std::vector<ConfigKey> buildKeys() {
       addressKey(
           "media.listen_address", "address of the workers' media UDP ports",
           [](auto& c) -> auto& { return c.media.listenAddress; }),
+      optionalAddressKey(
+          "media.announced_address",
+          "address peers reach the media ports at (NAT, Kubernetes node "
+          "address); empty: media.listen_address",
+          [](auto& c) -> auto& { return c.media.announcedAddress; }),
       portKey(
           "media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
           [](auto& c) -> auto& { return c.media.portBase; }),

@@ -1,10 +1,15 @@
 #include "server/shard/ShardPool.h"
 
+#include <array>
+#include <cstring>
 #include <limits>
 #include <string>
 
 #include <boost/asio/ip/address.hpp>
 #include <spdlog/spdlog.h>
+
+#include "server/log/Logging.h"
+#include "server/net/Sockaddr.h"
 
 namespace chorus::server {
 
@@ -16,6 +21,20 @@ ShardPool::ShardPool(const Config& config, unsigned count,
                       std::to_string(count) + " worker ports below 65536");
   }
   const auto address = boost::asio::ip::make_address(config.media.listenAddress);
+  const std::string& reachable = config.media.announcedAddress.empty()
+                                     ? config.media.listenAddress
+                                     : config.media.announcedAddress;
+  sockaddr_storage storage{};
+  const boost::asio::ip::udp::endpoint reachableEndpoint(boost::asio::ip::make_address(reachable),
+                                                         0);
+  std::memcpy(&storage, reachableEndpoint.data(), reachableEndpoint.size());
+  reachableAddress_ = toSocketAddress(storage);
+  if (reachableEndpoint.address().is_unspecified()) {
+    spdlog::warn(
+        "ice_no_reachable_address listen_address={} hint=\"set media.announced_address "
+        "to the address peers can reach\"",
+        config.media.listenAddress);
+  }
   shards_.reserve(count);
   for (unsigned index = 0; index < count; ++index) {
     const auto port = static_cast<std::uint16_t>(base == 0 ? 0 : base + index);
@@ -24,12 +43,18 @@ ShardPool::ShardPool(const Config& config, unsigned count,
   }
 }
 
+std::vector<media::IceCandidate> ShardPool::candidates(std::size_t index) const {
+  const std::array<media::SocketAddress, 1> addresses{reachableAddress_};
+  return media::hostCandidates(addresses, shards_[index]->mediaEndpoint().port(), 0);
+}
+
 void ShardPool::start() {
   for (const auto& shard : shards_) {
     shard->start();
     const auto endpoint = shard->mediaEndpoint();
-    spdlog::info("worker_started worker={} media_address={} media_port={}", shard->index(),
-                 endpoint.address().to_string(), endpoint.port());
+    spdlog::info("worker_started worker={} media_address={} media_port={} candidate={}",
+                 shard->index(), endpoint.address().to_string(), endpoint.port(),
+                 logValue(candidates(shard->index()).front().toSdp()));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "media/ice/IceCandidate.h"
 #include "server/config/Config.h"
 #include "server/shard/Shard.h"
 
@@ -16,6 +17,9 @@ class ShardPool {
   // Binds every shard's media port. Throws ConfigError when the ports do not fit in 16 bits,
   // and boost::system::system_error when a port cannot be bound.
   ShardPool(const Config& config, unsigned count, const media::DtlsCertificate& certificate);
+
+  // The ICE host candidates of shard `index`, for the SDP answers of its transports.
+  std::vector<media::IceCandidate> candidates(std::size_t index) const;
 
   void start();
   void stop();
@@ -32,6 +36,7 @@ class ShardPool {
 
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
+  media::SocketAddress reachableAddress_;  // announced, else listen address
 };
 
 }  // namespace chorus::server
