@@ -31,6 +31,7 @@ enum class DtlsFailure : std::uint8_t {
   kPeerAlert,            // the peer sent a fatal alert
   kProtocolError,        // we aborted: malformed or unexpected handshake, failed crypto
 };
+inline constexpr std::size_t kDtlsFailureCount = 5;
 
 std::string_view toString(DtlsFailure failure) noexcept;
 

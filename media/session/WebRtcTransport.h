@@ -40,6 +40,8 @@ enum class TransportCloseReason : std::uint8_t {
   kClosedLocally,   // the owner closed it
 };
 
+inline constexpr std::size_t kTransportCloseReasonCount = 4;
+
 std::string_view toString(TransportCloseReason reason) noexcept;
 
 // What a transport tells its owner (the shard). Called from inside the transport's methods; an

@@ -7,6 +7,43 @@
 
 namespace chorus::server {
 
+std::vector<prometheus::MetricFamily> ShardCollector::transportMetrics() const {
+  auto open = gaugeFamily("chorus_transports", "Open WebRTC transports");
+  auto connected =
+      counterFamily("chorus_transports_connected_total", "Transports whose DTLS-SRTP completed");
+  auto closed = counterFamily("chorus_transports_closed_total",
+                              "Transports ended by the peer or the network, by reason");
+  auto dtlsFailures =
+      counterFamily("chorus_dtls_failures_total", "DTLS handshakes that failed, by reason");
+  std::uint64_t openCount = 0;
+  std::uint64_t connectedCount = 0;
+  std::array<std::uint64_t, media::kTransportCloseReasonCount> closedCounts{};
+  std::array<std::uint64_t, media::kDtlsFailureCount> failureCounts{};
+  for (std::size_t index = 0; index < shards_.size(); ++index) {
+    const TransportStats& stats = shards_.shard(index).transportStats();
+    openCount += stats.open();
+    connectedCount += stats.connected.value();
+    for (std::size_t i = 0; i < closedCounts.size(); ++i) {
+      closedCounts[i] += stats.closed[i].value();
+    }
+    for (std::size_t i = 0; i < failureCounts.size(); ++i) {
+      failureCounts[i] += stats.dtlsFailures[i].value();
+    }
+  }
+  addSample(open, static_cast<double>(openCount));
+  addSample(connected, static_cast<double>(connectedCount));
+  for (std::size_t i = 0; i < closedCounts.size(); ++i) {
+    addSample(
+        closed, static_cast<double>(closedCounts[i]),
+        {{"reason", std::string(media::toString(static_cast<media::TransportCloseReason>(i)))}});
+  }
+  for (std::size_t i = 0; i < failureCounts.size(); ++i) {
+    addSample(dtlsFailures, static_cast<double>(failureCounts[i]),
+              {{"reason", std::string(media::toString(static_cast<media::DtlsFailure>(i)))}});
+  }
+  return {open, connected, closed, dtlsFailures};
+}
+
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   std::array<std::uint64_t, media::kPacketKindCount> received{};
   std::array<std::uint64_t, media::kDropReasonCount> dropped{};
@@ -55,7 +92,11 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
     addSample(drops, static_cast<double>(dropped[reason]),
               {{"reason", std::string(toString(static_cast<media::DropReason>(reason)))}});
   }
-  return {workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, heartbeatAge};
+  auto transportFamilies = transportMetrics();
+  std::vector<prometheus::MetricFamily> families{
+      workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, heartbeatAge};
+  families.insert(families.end(), transportFamilies.begin(), transportFamilies.end());
+  return families;
 }
 
 }  // namespace chorus::server

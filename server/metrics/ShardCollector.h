@@ -17,6 +17,8 @@ class ShardCollector : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
+  std::vector<prometheus::MetricFamily> transportMetrics() const;
+
   const ShardPool& shards_;
 };
 

@@ -100,6 +100,7 @@ media::WebRtcTransport& Shard::addTransport(TransportId id,
   auto transport =
       std::make_unique<media::WebRtcTransport>(config, certificate_, sink, observer, counters_);
   media::WebRtcTransport& added = transports_.add(id, std::move(transport));
+  transportStats_.created.add();
   added.start(std::chrono::steady_clock::now());
   return added;
 }
@@ -109,6 +110,7 @@ void Shard::removeTransport(TransportId id) {
     transport->close();
     udp_.flush();  // close_notify leaves before the transport is gone
     transports_.remove(id);
+    transportStats_.removed.add();
   }
 }
 
@@ -124,13 +126,16 @@ void Shard::onTransportAddress(media::WebRtcTransport& transport,
 }
 
 void Shard::onTransportConnected(media::WebRtcTransport& transport) {
+  transportStats_.connected.add();
   spdlog::info("transport_connected worker={} transport={}", index_, transports_.idOf(transport));
 }
 
 void Shard::onTransportClosed(media::WebRtcTransport& transport,
                               media::TransportCloseReason reason) {
   const TransportId id = transports_.idOf(transport);
+  transportStats_.closed[static_cast<std::size_t>(reason)].add();
   if (const auto failure = transport.dtlsFailure()) {
+    transportStats_.dtlsFailures[static_cast<std::size_t>(*failure)].add();
     spdlog::warn("transport_closed worker={} transport={} reason={} dtls_failure={}", index_, id,
                  media::toString(reason), media::toString(*failure));
   } else {
@@ -151,6 +156,7 @@ void Shard::tick() {
       [now](TransportId /*id*/, media::WebRtcTransport& transport) { transport.onTimer(now); });
   for (const TransportId id : closing_) {
     transports_.remove(id);
+    transportStats_.removed.add();
   }
   closing_.clear();
   udp_.flush();

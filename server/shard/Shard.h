@@ -15,6 +15,7 @@
 #include "media/wire/PacketPool.h"
 #include "server/config/Config.h"
 #include "server/net/UdpEndpoint.h"
+#include "server/shard/TransportStats.h"
 #include "server/shard/TransportTable.h"
 
 namespace chorus::server {
@@ -42,6 +43,7 @@ class Shard : public DatagramReceiver,
   boost::asio::ip::udp::endpoint mediaEndpoint() const { return udp_.localEndpoint(); }
   boost::asio::io_context& context() { return context_; }
   const media::PacketCounters& counters() const { return counters_; }
+  const TransportStats& transportStats() const { return transportStats_; }
   const media::PacketPool& pool() const { return pool_; }
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
@@ -80,6 +82,7 @@ class Shard : public DatagramReceiver,
   UdpEndpoint udp_;
   const media::DtlsCertificate& certificate_;
   TransportTable transports_;
+  TransportStats transportStats_;
   std::vector<TransportId> closing_;  // closed by their peer, removed at the next tick
   boost::asio::steady_timer heartbeat_;
   boost::asio::steady_timer ticker_;
