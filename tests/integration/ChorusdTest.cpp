@@ -1,8 +1,10 @@
 // chorusd as an operator meets it: started with flags, a file or the environment, probed over
 // HTTP, sent datagrams, stopped by signals.
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -137,6 +139,67 @@ TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
   EXPECT_EQ(prometheusSample(metrics, unclassified), 1) << metrics;
   EXPECT_EQ(prometheusSample(metrics, R"(chorus_udp_datagrams_received_total{kind="stun"})"), 1);
   EXPECT_EQ(prometheusSample(metrics, "chorus_udp_received_bytes_total"), 108 + 9);
+}
+
+// Sums every chorus_udp_datagrams_dropped_total{reason=...} sample.
+double totalDrops(const std::string& metrics) {
+  double total = 0;
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("chorus_udp_datagrams_dropped_total{")) {
+      total += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+  }
+  return total;
+}
+
+// Truncated, oversized, wrongly typed and random datagrams of every kind a media port sees:
+// none crashes the server, every one is dropped with a reason, memory does not grow.
+TEST_F(ChorusdTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrowingMemory) {
+  std::uint16_t mediaPort = 0;
+  std::istringstream output(chorusd_.output());
+  for (std::string line; std::getline(output, line) && mediaPort == 0;) {
+    if (line.find("worker_started") != std::string::npos) {
+      mediaPort = static_cast<std::uint16_t>(std::stoi(fieldOf(line, "media_port")));
+    }
+  }
+  ASSERT_NE(mediaPort, 0);
+  const auto residentBefore =
+      prometheusSample(httpGet(port_, "/metrics").body, "process_resident_memory_bytes");
+  std::mt19937 random(20261126);  // fixed: a failure can be replayed
+  // First-byte ranges of RFC 7983: STUN, DTLS, RTP/RTCP, and the rest.
+  const std::array<std::pair<int, int>, 4> firstBytes{{{0, 3}, {20, 63}, {128, 191}, {0, 255}}};
+  constexpr int kBursts = 40;
+  constexpr int kBurst = 100;
+  double sent = 0;
+  std::string metrics;
+  for (int burst = 0; burst < kBursts; ++burst) {
+    for (int i = 0; i < kBurst; ++i) {
+      const auto [low, high] = firstBytes[static_cast<std::size_t>(i) % firstBytes.size()];
+      const std::size_t size = i % 10 == 9 ? 3000 : random() % 1400;  // some over a slot
+      std::string datagram(size, '\0');
+      for (auto& byte : datagram) {
+        byte = static_cast<char>(random());
+      }
+      if (!datagram.empty()) {
+        datagram[0] = static_cast<char>(low + static_cast<int>(random() % (high - low + 1)));
+      }
+      sendDatagram(mediaPort, datagram);
+      ++sent;
+    }
+    // Pace the bursts so the kernel's buffer is not what is being tested.
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      metrics = httpGet(port_, "/metrics").body;
+      if (totalDrops(metrics) >= sent) {
+        break;
+      }
+    }
+  }
+  EXPECT_EQ(totalDrops(metrics), sent) << metrics;
+  EXPECT_EQ(httpGet(port_, "/healthz").status, 200);
+  const auto residentAfter = prometheusSample(metrics, "process_resident_memory_bytes");
+  ASSERT_TRUE(residentBefore && residentAfter);
+  EXPECT_LT(*residentAfter - *residentBefore, 16.0 * 1024 * 1024);
 }
 
 TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {
