@@ -15,7 +15,7 @@ namespace chorus::media {
 struct PacketSlot {
   static constexpr std::size_t kCapacity = 2048;
 
-  alignas(64) std::array<std::uint8_t, kCapacity> bytes;
+  alignas(64) std::array<std::uint8_t, kCapacity> bytes{};  // zeroed once, when the pool is made
   std::size_t length = 0;
 
   std::span<std::uint8_t> data() { return {bytes.data(), length}; }
