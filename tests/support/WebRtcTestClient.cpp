@@ -181,6 +181,13 @@ bool WebRtcTestClient::protectAndSend(std::span<const std::uint8_t> plaintext, b
   return true;
 }
 
+void WebRtcTestClient::restartIce(const media::IceCredentials& local,
+                                  const media::IceCredentials& server) {
+  localIce_ = local;
+  serverIce_ = server;
+  serverKey_ = media::StunIntegrityKey(std::string_view(server.pwd));
+}
+
 std::vector<WebRtcTestClient::Datagram> WebRtcTestClient::takeRtp() {
   return std::exchange(rtp_, {});
 }

@@ -94,6 +94,12 @@ class WebRtcTestClient : private media::DtlsObserver, private media::DtlsDatagra
   bool sendRtp(std::span<const std::uint8_t> plaintext);
   bool sendRtcp(std::span<const std::uint8_t> plaintext);
 
+  // ICE restart (RFC 8445 §9): both sides' new credentials, as a new offer and answer carry
+  // them. DTLS and SRTP go on as they were.
+  void restartIce(const media::IceCredentials& local, const media::IceCredentials& server);
+  // Sends close_notify (RFC 5246 §7.2.1), as a browser closing the connection does.
+  void close() { dtls_.close(); }
+
   // Media the server sent, unprotected, in arrival order; taking empties the list.
   std::vector<Datagram> takeRtp();
   std::vector<Datagram> takeRtcp();

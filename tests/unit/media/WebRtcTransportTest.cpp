@@ -398,7 +398,7 @@ TEST_P(WebRtcTransportConnectTest, IceDtlsThenSrtpAndSrtcpBothWays) {
 
 std::string roleAndProfileName(
     const ::testing::TestParamInfo<std::tuple<DtlsRole, SrtpProfile>>& info) {
-  const std::string role =
+  std::string role =
       std::get<0>(info.param) == DtlsRole::kServer ? "DtlsServer_" : "DtlsClient_";
   switch (std::get<1>(info.param)) {
     case SrtpProfile::kAeadAes128Gcm:
@@ -616,6 +616,85 @@ TEST_F(WebRtcTransportTest, ConsentExpiresWhenChecksStopForTheTimeout) {
   client_->sendCheck(clock_.now());
   deliverToServer();
   EXPECT_TRUE(wire_.toClient.empty());
+}
+
+TEST_F(WebRtcTransportTest, StunResponsesAndIndicationsAreUnexpected) {
+  create(DtlsRole::kServer);
+  std::array<std::uint8_t, 64> buffer{};
+  StunMessageBuilder indication(buffer, StunMethod::kBinding, StunClass::kIndication, kCheckId);
+  indication.addFingerprint();
+  deliverToServer({Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(
+                                                              indication.finish().value_or(0))),
+                   kClientWifi, kServerAddress});
+  const auto size = StunMessageBuilder::bindingSuccessResponse(
+      buffer, kCheckId, kClientWifi, StunIntegrityKey(std::string_view(kClientIce.pwd)));
+  ASSERT_TRUE(size);
+  deliverToServer({Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(*size)),
+                   kClientWifi, kServerAddress});
+
+  EXPECT_TRUE(wire_.toClient.empty());
+  EXPECT_EQ(dropped(DropReason::kStunUnexpected), 2U);
+}
+
+TEST_F(WebRtcTransportTest, IceRestartTakesNewCredentialsAndKeepsTheMediaFlowing) {
+  create(DtlsRole::kServer);
+  connect();
+  const IceCredentials serverIce{"SrvUfrag2", "ServerPassword2123456789abcdefAB"};
+  const IceCredentials clientIce{"CliUfrag2", "ClientPassword2123456789abcdefAB"};
+  transport_->restartIce(serverIce, clientIce.ufrag);
+  EXPECT_EQ(transport_->localIce(), serverIce);
+
+  // A check with the old credentials no longer authenticates.
+  client_->sendCheck(clock_.now());
+  exchange();
+  auto answers = client_->takeAnswers();
+  ASSERT_EQ(answers.size(), 1U);
+  EXPECT_EQ(answers[0].errorCode, kStunUnauthenticated);
+
+  // The server's new credentials with the client's old ufrag: a stale check, ignored.
+  client_->restartIce(kClientIce, serverIce);
+  client_->sendCheck(clock_.now());
+  exchange();
+  EXPECT_TRUE(client_->takeAnswers().empty());
+
+  client_->restartIce(clientIce, serverIce);
+  client_->sendCheck(clock_.now());
+  exchange();
+  answers = client_->takeAnswers();
+  ASSERT_EQ(answers.size(), 1U);
+  EXPECT_EQ(answers[0].messageClass, StunClass::kSuccessResponse);
+  EXPECT_EQ(dropped(DropReason::kStunUnauthenticated), 2U);
+
+  const Bytes up = testing::rtpPacket(9, 1, 100);
+  ASSERT_TRUE(client_->sendRtp(up));
+  deliverToServer();
+  EXPECT_EQ(events_.rtp, std::vector<Bytes>{up});
+  EXPECT_EQ(events_.connected, 1);
+}
+
+TEST_F(WebRtcTransportTest, DtlsHandshakeThatNeverCompletesTimesOut) {
+  WebRtcTransportConfig server = serverConfig(DtlsRole::kServer);
+  server.dtls.handshakeTimeout = 10s;
+  create(server, clientConfig(DtlsRole::kServer));
+  client_->sendCheck(clock_.now());
+  deliverToServer();
+  wire_.toClient.clear();  // the client never hears back, so never starts DTLS
+  ASSERT_EQ(transport_->nextTimeout(), kStart + 10s);
+
+  clock_.advanceTo(kStart + 10s);
+  transport_->onTimer(clock_.now());
+  EXPECT_EQ(events_.closed, std::vector{TransportCloseReason::kDtlsFailed});
+  EXPECT_EQ(transport_->dtlsFailure(), DtlsFailure::kHandshakeTimeout);
+}
+
+TEST_F(WebRtcTransportTest, PeerCloseNotifyClosesTheTransport) {
+  create(DtlsRole::kServer);
+  connect();
+  client_->close();
+  exchange();
+  EXPECT_EQ(events_.closed, std::vector{TransportCloseReason::kDtlsClosed});
+  EXPECT_TRUE(transport_->closed());
+  EXPECT_FALSE(transport_->dtlsFailure());
 }
 
 TEST_F(WebRtcTransportTest, RetransmitsALostDtlsFlightOnItsTimer) {
