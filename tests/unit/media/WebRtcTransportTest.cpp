@@ -398,8 +398,7 @@ TEST_P(WebRtcTransportConnectTest, IceDtlsThenSrtpAndSrtcpBothWays) {
 
 std::string roleAndProfileName(
     const ::testing::TestParamInfo<std::tuple<DtlsRole, SrtpProfile>>& info) {
-  std::string role =
-      std::get<0>(info.param) == DtlsRole::kServer ? "DtlsServer_" : "DtlsClient_";
+  std::string role = std::get<0>(info.param) == DtlsRole::kServer ? "DtlsServer_" : "DtlsClient_";
   switch (std::get<1>(info.param)) {
     case SrtpProfile::kAeadAes128Gcm:
       return role + "AeadAes128Gcm";

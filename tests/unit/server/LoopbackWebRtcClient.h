@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <poll.h>
 #include <span>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
@@ -23,10 +24,10 @@ class LoopbackWebRtcClient final : private test::ClientDatagramSink {
 
   LoopbackWebRtcClient(const test::WebRtcTestClientConfig& config,
                        const media::DtlsCertificate& certificate,
-                       const boost::asio::ip::udp::endpoint& server)
+                       boost::asio::ip::udp::endpoint server)
       : socket_(context_,
                 boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0)),
-        server_(server),
+        server_(std::move(server)),
         client_(config, certificate, *this) {
     socket_.non_blocking(true);
   }

@@ -29,7 +29,8 @@ namespace {
 thread_local std::uint64_t allocationsOnThisThread = 0;
 thread_local std::uint64_t opensslAllocationsOnThisThread = 0;
 
-// The allocator shims hand raw memory to OpenSSL: owning raw pointers are their whole job.
+// The allocator shims below hand raw memory to OpenSSL and to operator new's callers: owning
+// raw pointers are their whole job.
 // NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
   ++opensslAllocationsOnThisThread;
@@ -42,7 +43,6 @@ void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int 
 void countingFree(void* memory, const char* /*file*/, int /*line*/) {
   std::free(memory);
 }
-// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 const bool opensslHooksInstalled =
     CRYPTO_set_mem_functions(countingMalloc, countingRealloc, countingFree) == 1;
@@ -50,17 +50,18 @@ const bool opensslHooksInstalled =
 
 void* operator new(std::size_t size) {
   ++allocationsOnThisThread;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {  // NOLINT(*-no-malloc)
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
     return memory;
   }
   throw std::bad_alloc();
 }
 void operator delete(void* memory) noexcept {
   std::free(memory);
-}  // NOLINT(*-no-malloc)
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);  // NOLINT(*-no-malloc)
 }
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+  std::free(memory);
+}
+// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 namespace chorus::server {
 namespace {
