@@ -31,7 +31,8 @@ WebRtcTransport::WebRtcTransport(const WebRtcTransportConfig& config,
       ice_(config.localIce, config.consentTimeout, *this),
       localKey_(std::string_view(config.localIce.pwd)),
       dtls_(certificate, config.dtlsRole, config.peerFingerprint, *this, *this, config.srtpProfiles,
-            config.dtls) {
+            config.dtls),
+      consentTimeout_(config.consentTimeout) {
   ice_.setRemoteUfrag(config.remoteUfrag);
 }
 
@@ -91,6 +92,7 @@ void WebRtcTransport::answerCheck(const StunMessage& message, const SocketAddres
   check.peerControlled = message.iceControlled().has_value();
   switch (ice_.onCheck(check, now)) {
     case IceCheckAnswer::kSuccess:
+      lastCheck_ = now;
       break;
     case IceCheckAnswer::kRoleConflict:
       sendStunError(message, from, kStunRoleConflict, {}, true);
@@ -241,7 +243,17 @@ void WebRtcTransport::onTimer(TimePoint now) {
 }
 
 std::optional<WebRtcTransport::TimePoint> WebRtcTransport::nextTimeout() const {
-  return dtls_.nextTimeout();
+  if (closed_) {
+    return std::nullopt;
+  }
+  std::optional<TimePoint> due = dtls_.nextTimeout();
+  if (ice_.state() == IceState::kConnected) {
+    // RFC 7675 §5.1: consent is lost once more than the timeout has passed since the last
+    // check, so the first moment the agent's timer finds it lost is one tick after that.
+    const TimePoint consentLost = lastCheck_ + consentTimeout_ + TimePoint::duration(1);
+    due = due ? std::min(*due, consentLost) : consentLost;
+  }
+  return due;
 }
 
 void WebRtcTransport::restartIce(IceCredentials local, std::string_view remoteUfrag) {

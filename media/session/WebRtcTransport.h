@@ -97,6 +97,8 @@ class WebRtcTransport : private IceObserver, private DtlsObserver, private DtlsD
 
   // Runs ICE consent and DTLS retransmission; call at nextTimeout() at the latest.
   void onTimer(TimePoint now);
+  // The earliest of the DTLS retransmission or handshake deadline and the moment consent
+  // expires; empty once closed.
   std::optional<TimePoint> nextTimeout() const;
 
   // ICE restart (RFC 8445 §9): new local credentials; the owner re-indexes the new ufrag.
@@ -140,6 +142,8 @@ class WebRtcTransport : private IceObserver, private DtlsObserver, private DtlsD
   std::vector<SocketAddress> addresses_;   // every 5-tuple an authentic check came from
   std::optional<SocketAddress> dtlsPeer_;  // where DTLS goes before ICE selects a path
   std::optional<DtlsFailure> dtlsFailure_;
+  std::chrono::nanoseconds consentTimeout_;
+  TimePoint lastCheck_{};  // the last check the agent accepted, which renews consent
   bool closed_ = false;
 };
 
