@@ -8,6 +8,11 @@ IceLiteAgent::IceLiteAgent(IceCredentials local, std::chrono::nanoseconds consen
                            IceObserver& observer)
     : local_(std::move(local)), consentTimeout_(consentTimeout), observer_(observer) {}
 
+void IceLiteAgent::start(std::chrono::steady_clock::time_point now) {
+  started_ = true;
+  lastValidCheck_ = now;
+}
+
 void IceLiteAgent::setRemoteUfrag(std::string_view ufrag) {
   remoteUfrag_ = ufrag;
 }
@@ -42,13 +47,21 @@ IceCheckAnswer IceLiteAgent::onCheck(const IceCheck& check,
 }
 
 void IceLiteAgent::onTimer(std::chrono::steady_clock::time_point now) {
-  if (state_ != IceState::kConnected || now - lastValidCheck_ <= consentTimeout_) {
+  if (!started_ || state_ == IceState::kDisconnected || now - lastValidCheck_ <= consentTimeout_) {
     return;
   }
   // RFC 7675 §5.1: consent is lost when nothing authenticates the peer's will to receive for
   // the timeout. As a lite agent we cannot send consent checks; the peer's checks are the proof.
   state_ = IceState::kDisconnected;
   observer_.onIceConsentExpired();
+}
+
+std::optional<std::chrono::steady_clock::time_point> IceLiteAgent::consentDeadline() const {
+  if (!started_ || state_ == IceState::kDisconnected) {
+    return std::nullopt;
+  }
+  // Lost once *more* than the timeout has passed: one clock tick after timeout.
+  return lastValidCheck_ + consentTimeout_ + std::chrono::steady_clock::duration(1);
 }
 
 void IceLiteAgent::restart(IceCredentials local) {

@@ -60,10 +60,16 @@ class IceLiteAgent {
   // The peer's ufrag from its SDP; checks carrying another one are stale (RFC 8445 §7.2.2).
   void setRemoteUfrag(std::string_view ufrag);
 
+  // Starts the consent clock: a peer that sends no authentic check within the consent timeout
+  // of this (or of its last check) is gone, nominated or not.
+  void start(std::chrono::steady_clock::time_point now);
+
   IceCheckAnswer onCheck(const IceCheck& check, std::chrono::steady_clock::time_point now);
 
-  // Consent freshness: call periodically; reports expiry once.
+  // Consent freshness: call at consentDeadline() or periodically; reports expiry once.
   void onTimer(std::chrono::steady_clock::time_point now);
+  // The first moment onTimer() would find consent lost; nothing before start() or after expiry.
+  std::optional<std::chrono::steady_clock::time_point> consentDeadline() const;
 
   // ICE restart (RFC 8445 §9): new local credentials and, when the new offer arrives, a new
   // remote ufrag. The selected path keeps carrying media until the peer nominates again.
@@ -78,6 +84,7 @@ class IceLiteAgent {
   std::chrono::nanoseconds consentTimeout_;
   IceObserver& observer_;
   IceState state_ = IceState::kNew;
+  bool started_ = false;
   std::optional<SocketAddress> selected_;
   std::chrono::steady_clock::time_point lastValidCheck_{};
 };

@@ -31,8 +31,7 @@ WebRtcTransport::WebRtcTransport(const WebRtcTransportConfig& config,
       ice_(config.localIce, config.consentTimeout, *this),
       localKey_(std::string_view(config.localIce.pwd)),
       dtls_(certificate, config.dtlsRole, config.peerFingerprint, *this, *this, config.srtpProfiles,
-            config.dtls),
-      consentTimeout_(config.consentTimeout) {
+            config.dtls) {
   ice_.setRemoteUfrag(config.remoteUfrag);
 }
 
@@ -41,6 +40,8 @@ WebRtcTransport::~WebRtcTransport() = default;
 // A DTLS server waits for the ClientHello; a client sends its first flight once an
 // authenticated check has told it where the peer is (see answerCheck).
 void WebRtcTransport::start(TimePoint now) {
+  // A peer that never sends an authentic check is treated like one whose consent expired.
+  ice_.start(now);
   if (dtls_.role() == DtlsRole::kServer) {
     dtls_.start(now);
   }
@@ -92,7 +93,6 @@ void WebRtcTransport::answerCheck(const StunMessage& message, const SocketAddres
   check.peerControlled = message.iceControlled().has_value();
   switch (ice_.onCheck(check, now)) {
     case IceCheckAnswer::kSuccess:
-      lastCheck_ = now;
       break;
     case IceCheckAnswer::kRoleConflict:
       sendStunError(message, from, kStunRoleConflict, {}, true);
@@ -247,11 +247,8 @@ std::optional<WebRtcTransport::TimePoint> WebRtcTransport::nextTimeout() const {
     return std::nullopt;
   }
   std::optional<TimePoint> due = dtls_.nextTimeout();
-  if (ice_.state() == IceState::kConnected) {
-    // RFC 7675 §5.1: consent is lost once more than the timeout has passed since the last
-    // check, so the first moment the agent's timer finds it lost is one tick after that.
-    const TimePoint consentLost = lastCheck_ + consentTimeout_ + TimePoint::duration(1);
-    due = due ? std::min(*due, consentLost) : consentLost;
+  if (const auto consentLost = ice_.consentDeadline()) {
+    due = due ? std::min(*due, *consentLost) : *consentLost;
   }
   return due;
 }

@@ -142,8 +142,6 @@ class WebRtcTransport : private IceObserver, private DtlsObserver, private DtlsD
   std::vector<SocketAddress> addresses_;   // every 5-tuple an authentic check came from
   std::optional<SocketAddress> dtlsPeer_;  // where DTLS goes before ICE selects a path
   std::optional<DtlsFailure> dtlsFailure_;
-  std::chrono::nanoseconds consentTimeout_;
-  TimePoint lastCheck_{};  // the last check the agent accepted, which renews consent
   bool closed_ = false;
 };
 

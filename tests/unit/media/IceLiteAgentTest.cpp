@@ -98,6 +98,7 @@ TEST_F(IceLiteAgentTest, CheckWithAnotherRemoteUfragIsStale) {
 }
 
 TEST_F(IceLiteAgentTest, ConsentExpiresOnceAfterTheTimeoutWithoutChecks) {
+  agent_.start(seconds(0));
   agent_.onCheck(check(kWifi, true), seconds(10));
   agent_.onTimer(seconds(40));  // exactly 30 s: still fresh
   EXPECT_EQ(observer_.expired, 0);
@@ -108,7 +109,25 @@ TEST_F(IceLiteAgentTest, ConsentExpiresOnceAfterTheTimeoutWithoutChecks) {
   EXPECT_EQ(observer_.expired, 1);
 }
 
+TEST_F(IceLiteAgentTest, APeerThatNeverNominatesOrNeverChecksLosesConsentToo) {
+  agent_.start(seconds(0));
+  EXPECT_EQ(agent_.consentDeadline(), seconds(30) + std::chrono::steady_clock::duration(1));
+  agent_.onCheck(check(kWifi, false), seconds(10));  // checks, never nominates
+  agent_.onTimer(seconds(40));
+  EXPECT_EQ(observer_.expired, 0);
+  agent_.onTimer(seconds(41));
+  EXPECT_EQ(observer_.expired, 1);
+  EXPECT_FALSE(agent_.consentDeadline());
+}
+
+TEST_F(IceLiteAgentTest, NothingExpiresBeforeStart) {
+  agent_.onTimer(seconds(1000));
+  EXPECT_EQ(observer_.expired, 0);
+  EXPECT_FALSE(agent_.consentDeadline());
+}
+
 TEST_F(IceLiteAgentTest, AnyValidCheckKeepsConsent) {
+  agent_.start(seconds(0));
   agent_.onCheck(check(kWifi, true), seconds(0));
   for (int t = 20; t <= 200; t += 20) {
     agent_.onCheck(check(kRelayish, false), seconds(t));  // consent checks on any pair count
