@@ -9,11 +9,11 @@
 #include "media/security/DtlsCertificate.h"
 #include "server/config/Config.h"
 #include "server/http/HttpServer.h"
-#include "server/net/IceTcpListener.h"
 #include "server/metrics/IceTcpCollector.h"
 #include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
 #include "server/metrics/ShardCollector.h"
+#include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
 #include "signaling/ProcessStatus.h"
 #include "signaling/http/HttpApi.h"
@@ -21,8 +21,8 @@
 namespace chorus::server {
 
 // The chorusd process: worker shards, the control thread (the one that calls run()) with HTTP,
-// the ICE-TCP port and signals, and metrics. Constructing it binds every port, so a bad address or a port in
-// use fails before anything starts.
+// the ICE-TCP port and signals, and metrics. Constructing it binds every port, so a bad address or
+// a port in use fails before anything starts.
 class Server : public signaling::ProcessStatus {
  public:
   Server(const Config& config, unsigned workerCount);

@@ -8,9 +8,9 @@
 namespace chorus::server {
 
 std::vector<prometheus::MetricFamily> IceTcpCollector::Collect() const {
-  auto handshakes = counterFamily(
-      "chorus_ice_tcp_handshakes_total",
-      "ICE-TCP connections accepted, by how their first frame was judged");
+  auto handshakes =
+      counterFamily("chorus_ice_tcp_handshakes_total",
+                    "ICE-TCP connections accepted, by how their first frame was judged");
   const auto counted = listener_.handshakes();
   for (std::size_t result = 0; result < kIceTcpHandshakeCount; ++result) {
     addSample(handshakes, static_cast<double>(counted[result].value()),

@@ -81,8 +81,8 @@ void IceTcpListener::onAccepted(boost::asio::ip::tcp::socket socket) {
   boost::system::error_code ignored;
   socket.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   const PendingId id = nextId_++;
-  auto& pending = pending_[id] =
-      std::make_unique<Pending>(Pending{std::move(socket), boost::asio::steady_timer(context_), {}});
+  auto& pending = pending_[id] = std::make_unique<Pending>(
+      Pending{std::move(socket), boost::asio::steady_timer(context_), {}});
   pending->timer.expires_after(limits_.handshakeTimeout);
   pending->timer.async_wait([this, id](const boost::system::error_code& error) {
     if (!error) {
@@ -94,11 +94,9 @@ void IceTcpListener::onAccepted(boost::asio::ip::tcp::socket socket) {
 
 void IceTcpListener::readFirstFrame(PendingId id, Pending& pending) {
   const std::span<std::uint8_t> space = pending.received.writable();
-  pending.socket.async_read_some(
-      boost::asio::buffer(space.data(), space.size()),
-      [this, id](const boost::system::error_code& error, std::size_t bytes) {
-        onRead(id, error, bytes);
-      });
+  pending.socket.async_read_some(boost::asio::buffer(space.data(), space.size()),
+                                 [this, id](const boost::system::error_code& error,
+                                            std::size_t bytes) { onRead(id, error, bytes); });
 }
 
 // The first frame is examined on a copy of the framer, so the shard receives every byte read,
@@ -128,8 +126,9 @@ void IceTcpListener::onRead(PendingId id, const boost::system::error_code& error
 
 void IceTcpListener::handOff(PendingId id, Pending& pending, std::span<const std::uint8_t> frame) {
   const auto parsed = media::StunMessage::parse(frame);
-  const auto username =
-      parsed.message && parsed.message->isBindingRequest() ? parsed.message->username() : std::nullopt;
+  const auto username = parsed.message && parsed.message->isBindingRequest()
+                            ? parsed.message->username()
+                            : std::nullopt;
   if (!username) {
     finish(id, IceTcpHandshake::kNotStun);
     return;
@@ -155,8 +154,8 @@ void IceTcpListener::handOff(PendingId id, Pending& pending, std::span<const std
     finish(id, IceTcpHandshake::kPeerClosed);
     return;
   }
+  finish(id, IceTcpHandshake::kHandedOff);  // counted before the shard can act on it
   shards_.shard(*shard).adoptTcpConnection(std::move(handoff));
-  finish(id, IceTcpHandshake::kHandedOff);
 }
 
 // Counted once: a timer that fired just as the first frame completed finds nothing to finish.

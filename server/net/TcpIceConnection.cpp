@@ -47,10 +47,9 @@ void TcpIceConnection::start() {
 
 void TcpIceConnection::readMore() {
   const std::span<std::uint8_t> space = framer_.writable();
-  socket_.async_read_some(boost::asio::buffer(space.data(), space.size()),
-                          [this](const boost::system::error_code& error, std::size_t bytes) {
-                            onRead(error, bytes);
-                          });
+  socket_.async_read_some(
+      boost::asio::buffer(space.data(), space.size()),
+      [this](const boost::system::error_code& error, std::size_t bytes) { onRead(error, bytes); });
 }
 
 void TcpIceConnection::onRead(const boost::system::error_code& error, std::size_t bytes) {

@@ -20,11 +20,12 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-// Flags every test server gets: kernel-chosen ports (UDP and TCP), two workers, the repository's web client.
+// Flags every test server gets: kernel-chosen ports (UDP and TCP), two workers, the repository's
+// web client.
 std::vector<std::string> testFlags(std::vector<std::string> extra = {}) {
   const std::string webRoot = std::string(CHORUS_SOURCE_DIR) + "/web";
-  std::vector<std::string> flags{"--http.port",      "0",       "--media.port_base", "0",
-                                 "--media.tcp_port", "0",       "--workers.count",   "2",
+  std::vector<std::string> flags{"--http.port",      "0",    "--media.port_base", "0",
+                                 "--media.tcp_port", "0",    "--workers.count",   "2",
                                  "--http.web_root",  webRoot};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
