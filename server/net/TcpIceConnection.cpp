@@ -4,7 +4,6 @@
 #include <span>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/write.hpp>
 
 namespace chorus::server {
 
@@ -91,7 +90,7 @@ void TcpIceConnection::deliverFrames() {
   }
 }
 
-void TcpIceConnection::send(media::PacketRef packet) noexcept {
+void TcpIceConnection::send(media::PacketRef packet) {
   if (!open_) {
     counters_.countDrop(media::DropReason::kTcpClosed);
     return;
@@ -118,12 +117,22 @@ void TcpIceConnection::writeQueued() {
     gather_[2 * i] = boost::asio::buffer(prefixes_[index]);
     gather_[2 * i + 1] = boost::asio::buffer(queue_[index]->bytes.data(), queue_[index]->length);
   }
-  boost::asio::async_write(
-      socket_, std::span<const boost::asio::const_buffer>(gather_.data(), 2 * writing_),
-      [this](const boost::system::error_code& error, std::size_t /*bytes*/) { onWritten(error); });
+  gatherBegin_ = 0;
+  gatherEnd_ = 2 * writing_;
+  writeSome();
 }
 
-void TcpIceConnection::onWritten(const boost::system::error_code& error) {
+void TcpIceConnection::writeSome() {
+  socket_.async_write_some(std::span<const boost::asio::const_buffer>(gather_).subspan(
+                               gatherBegin_, gatherEnd_ - gatherBegin_),
+                           [this](const boost::system::error_code& error, std::size_t bytes) {
+                             onWritten(error, bytes);
+                           });
+}
+
+// The kernel may take part of the gathered write: the rest is written before the batch's
+// packets go back to the pool.
+void TcpIceConnection::onWritten(const boost::system::error_code& error, std::size_t bytes) {
   if (error == boost::asio::error::operation_aborted || !open_) {
     return;  // closed: see the NOTE in the header
   }
@@ -131,6 +140,19 @@ void TcpIceConnection::onWritten(const boost::system::error_code& error) {
     fail(error == boost::asio::error::broken_pipe || error == boost::asio::error::connection_reset
              ? TcpCloseReason::kPeerClosed
              : TcpCloseReason::kSocketError);
+    return;
+  }
+  while (bytes > 0 && gatherBegin_ < gatherEnd_) {
+    boost::asio::const_buffer& next = gather_[gatherBegin_];
+    const std::size_t taken = std::min(bytes, next.size());
+    next += taken;
+    bytes -= taken;
+    if (next.size() == 0) {
+      ++gatherBegin_;
+    }
+  }
+  if (gatherBegin_ < gatherEnd_) {
+    writeSome();
     return;
   }
   for (std::size_t i = 0; i < writing_; ++i) {

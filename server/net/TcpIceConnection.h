@@ -85,7 +85,7 @@ class TcpIceConnection {
 
   void start();
   // Queues `packet` behind its RFC 4571 length; dropped and counted when the queue is full.
-  void send(media::PacketRef packet) noexcept;
+  void send(media::PacketRef packet);
   // Closes the socket now; queued packets are discarded. No observer call follows.
   void close() noexcept;
 
@@ -98,7 +98,8 @@ class TcpIceConnection {
   void onRead(const boost::system::error_code& error, std::size_t bytes);
   void deliverFrames();
   void writeQueued();
-  void onWritten(const boost::system::error_code& error);
+  void writeSome();
+  void onWritten(const boost::system::error_code& error, std::size_t bytes);
   void fail(TcpCloseReason reason);
 
   boost::asio::ip::tcp::socket socket_;
@@ -112,6 +113,8 @@ class TcpIceConnection {
   std::array<media::PacketRef, kSendQueuePackets> queue_;
   std::array<std::array<std::uint8_t, 2>, kSendQueuePackets> prefixes_{};
   std::array<boost::asio::const_buffer, 2 * kWriteBatch> gather_;
+  std::size_t gatherBegin_ = 0;  // gather_[gatherBegin_, gatherEnd_) is still to be written
+  std::size_t gatherEnd_ = 0;
   std::size_t head_ = 0;
   std::size_t queued_ = 0;
   std::size_t writing_ = 0;

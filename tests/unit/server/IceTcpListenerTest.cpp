@@ -70,7 +70,7 @@ class IceTcpListenerTest : public ::testing::Test {
  protected:
   static constexpr TransportId kTransport = 1;  // shardFor(1) is shard 1 of 2
 
-  IceTcpListenerTest() {
+  void SetUp() override {
     pool_.start();
     media::WebRtcTransportConfig config;
     config.localIce = ice_;
@@ -81,7 +81,7 @@ class IceTcpListenerTest : public ::testing::Test {
     startListener(IceTcpListener::Limits{});
   }
 
-  ~IceTcpListenerTest() override {
+  void TearDown() override {
     control_.stop();
     if (controlThread_.joinable()) {
       controlThread_.join();

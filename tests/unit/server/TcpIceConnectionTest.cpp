@@ -6,6 +6,7 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/read.hpp>
@@ -171,6 +172,34 @@ TEST_F(TcpIceConnectionTest, AFullSendQueueDropsAndCountsAndNeverGrows) {
   connection.send(packetOf("after"));
   ASSERT_TRUE(runUntil([&connection] { return connection.queuedPackets() == 0; }));
   EXPECT_EQ(peerReadFrame(), "after");
+}
+
+// Small kernel buffers make the kernel take each gathered write in pieces; every byte still
+// arrives, in order, while the peer reads on its own thread.
+TEST_F(TcpIceConnectionTest, WritesTheKernelTakesInPiecesAreCompleted) {
+  const int small = 16384;
+  setsockopt(server_.native_handle(), SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+  setsockopt(peer_.native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  TcpIceConnection& connection = connect();
+  const auto packet = [](std::size_t i) {
+    return std::string(1900, static_cast<char>('a' + i % 26));
+  };
+  std::vector<std::string> read;
+  std::thread reader([this, &read] {
+    for (std::size_t i = 0; i < TcpIceConnection::kSendQueuePackets; ++i) {
+      read.push_back(peerReadFrame());
+    }
+  });
+  for (std::size_t i = 0; i < TcpIceConnection::kSendQueuePackets; ++i) {
+    connection.send(packetOf(packet(i)));
+  }
+  EXPECT_TRUE(runUntil([&connection] { return connection.queuedPackets() == 0; }));
+  reader.join();
+  ASSERT_EQ(read.size(), TcpIceConnection::kSendQueuePackets);
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    EXPECT_EQ(read[i], packet(i)) << i;
+  }
+  EXPECT_EQ(drops(counters_, media::DropReason::kTcpBackpressure), 0U);
 }
 
 TEST_F(TcpIceConnectionTest, AnOverlongFrameClosesTheConnection) {
