@@ -141,6 +141,25 @@ TEST_F(ChorusdTest, MediaDatagramsAreCountedAndDroppedByReason) {
   EXPECT_EQ(prometheusSample(metrics, "chorus_udp_received_bytes_total"), 108 + 9);
 }
 
+// ICE over TCP: the port is logged, and a connection whose first RFC 4571 frame is not a STUN
+// Binding request is closed and counted (the full exchange is in IceTcpListenerTest).
+TEST(ChorusdIceTcpTest, PortIsLoggedAndAFirstFrameThatIsNotStunIsClosedAndCounted) {
+  ChorusdProcess chorusd(testFlags());
+  const auto line = chorusd.waitForLine("ice_tcp_listening");
+  ASSERT_TRUE(line);
+  const auto tcpPort = static_cast<std::uint16_t>(std::stoi(fieldOf(*line, "port")));
+  EXPECT_NE(tcpPort, 0);
+  const std::uint16_t port = chorusd.httpPort();
+  const auto reply = httpExchange(tcpPort, std::string_view("\x00\x03xyz", 5));
+  EXPECT_TRUE(reply.closedByServer);
+  EXPECT_TRUE(reply.raw.empty());
+  const auto metrics = httpGet(port, "/metrics").body;
+  EXPECT_EQ(prometheusSample(metrics, R"(chorus_ice_tcp_handshakes_total{result="not_stun"})"), 1);
+  EXPECT_EQ(prometheusSample(metrics, R"(chorus_ice_tcp_handshakes_total{result="handed_off"})"),
+            0);
+  EXPECT_EQ(prometheusSample(metrics, "chorus_ice_tcp_connections"), 0);
+}
+
 TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {
   chorusd_.sendSignal(SIGTERM);
   EXPECT_EQ(chorusd_.waitForExit(), 0);
