@@ -1,6 +1,7 @@
 // The packet path allocates nothing: after warm-up, a shard receives, classifies, counts and
-// drops datagrams without a single call to operator new on its thread. This binary replaces the
-// global operator new with one that counts calls per thread.
+// drops datagrams, and answers ICE checks over TCP, without a single call to operator new on
+// its thread. This binary replaces the global operator new with one that counts calls per
+// thread.
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -8,13 +9,20 @@
 #include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 
 #include <gtest/gtest.h>
 
 #include "media/security/DtlsCertificate.h"
+#include "media/wire/StunMessageBuilder.h"
+#include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
 
 namespace {
@@ -91,6 +99,70 @@ TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
   EXPECT_EQ(
       shard.counters().datagramsReceived[static_cast<std::size_t>(media::PacketKind::kRtp)].value(),
       5100U);
+  pool.stop();
+}
+
+// One ICE-TCP round trip: a framed, signed check out, the framed response back.
+void checkOverTcp(asio::ip::tcp::socket& client, const std::vector<std::uint8_t>& check) {
+  asio::write(client, asio::buffer(check));
+  std::array<std::uint8_t, 2> length{};
+  asio::read(client, asio::buffer(length));
+  std::vector<std::uint8_t> response((std::size_t{length[0]} << 8) | length[1]);
+  asio::read(client, asio::buffer(response));
+}
+
+// Over ICE-TCP the shard reads frames into pool packets, routes them as datagrams, and writes
+// the answers through the connection's send ring: after warm-up, no allocation either.
+TEST(ShardAllocationTest, IceTcpChecksAndAnswersAllocateNothingOnTheShardThread) {
+  Config config;
+  config.media.portBase = 0;
+  ShardPool pool(config, 1, certificate());
+  pool.start();
+  Shard& shard = pool.shard(0);
+  media::WebRtcTransportConfig transport;
+  transport.localIce = media::IceCredentials::generate();
+  std::promise<void> added;
+  asio::post(shard.context(), [&] {
+    shard.addTransport(1, transport);
+    added.set_value();
+  });
+  added.get_future().get();
+
+  asio::io_context control;
+  auto work = asio::make_work_guard(control);
+  IceTcpListener listener(control, {asio::ip::make_address("127.0.0.1"), 0}, pool,
+                          IceTcpListener::Limits{});
+  listener.start();
+  std::thread controlThread([&control] { control.run(); });
+
+  std::vector<std::uint8_t> check(2 + media::PacketSlot::kCapacity);
+  const std::string username = transport.localIce.ufrag + ":peer";
+  media::StunBindingRequestFields fields;
+  fields.username = username;
+  fields.priority = 1;
+  fields.tieBreaker = 7;
+  const auto size = media::StunMessageBuilder::bindingRequest(
+      std::span(check).subspan(2), fields,
+      media::StunIntegrityKey(std::string_view(transport.localIce.pwd)));
+  check.resize(2 + size.value());
+  media::writeFrameLength(std::span(check).first<2>(), *size);
+
+  asio::io_context clientContext;
+  asio::ip::tcp::socket client(clientContext);
+  client.connect(listener.localEndpoint());
+  for (int i = 0; i < 50; ++i) {  // warm-up: the first check binds the address, Asio's caches fill
+    checkOverTcp(client, check);
+  }
+  const std::uint64_t before = allocationsOnShard(shard);
+  for (int i = 0; i < 1000; ++i) {
+    checkOverTcp(client, check);
+  }
+  const std::uint64_t after = allocationsOnShard(shard);
+  EXPECT_EQ(after - before, 0U) << "allocations on the shard thread for 1000 ICE-TCP checks";
+  EXPECT_EQ(shard.counters().datagramsSent.value(), 1050U);
+
+  control.stop();
+  controlThread.join();
   pool.stop();
 }
 
