@@ -158,11 +158,15 @@ void IceTcpListener::handOff(PendingId id, Pending& pending, std::span<const std
   shards_.shard(*shard).adoptTcpConnection(std::move(handoff));
 }
 
-// Counted once: a timer that fired just as the first frame completed finds nothing to finish.
+// Counted once (a timer that fired just as the first frame completed finds nothing to finish),
+// and before the socket closes, so a client that sees the close also sees the count.
 void IceTcpListener::finish(PendingId id, IceTcpHandshake result) {
-  if (pending_.erase(id) != 0) {
-    handshakes_[static_cast<std::size_t>(result)].add();
+  const auto found = pending_.find(id);
+  if (found == pending_.end()) {
+    return;
   }
+  handshakes_[static_cast<std::size_t>(result)].add();
+  pending_.erase(found);
 }
 
 }  // namespace chorus::server

@@ -102,6 +102,15 @@ TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
   pool.stop();
 }
 
+// Waits, bounded, for a counter written by the shard thread to reach `expected`.
+bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (counter.value() < expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  return counter.value() == expected;
+}
+
 // One ICE-TCP round trip: a framed, signed check out, the framed response back.
 void checkOverTcp(asio::ip::tcp::socket& client, const std::vector<std::uint8_t>& check) {
   asio::write(client, asio::buffer(check));
@@ -153,13 +162,15 @@ TEST(ShardAllocationTest, IceTcpChecksAndAnswersAllocateNothingOnTheShardThread)
   for (int i = 0; i < 50; ++i) {  // warm-up: the first check binds the address, Asio's caches fill
     checkOverTcp(client, check);
   }
+  // A write's completion may run just after the client has read its bytes: wait for it.
+  ASSERT_TRUE(eventually(shard.counters().datagramsSent, 50));
   const std::uint64_t before = allocationsOnShard(shard);
   for (int i = 0; i < 1000; ++i) {
     checkOverTcp(client, check);
   }
+  ASSERT_TRUE(eventually(shard.counters().datagramsSent, 1050));
   const std::uint64_t after = allocationsOnShard(shard);
   EXPECT_EQ(after - before, 0U) << "allocations on the shard thread for 1000 ICE-TCP checks";
-  EXPECT_EQ(shard.counters().datagramsSent.value(), 1050U);
 
   control.stop();
   controlThread.join();
