@@ -5,6 +5,7 @@
 #include <iterator>
 #include <string>
 
+#include <boost/asio/ip/address.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/log/Logging.h"
@@ -49,11 +50,16 @@ Server::Server(const Config& config, unsigned workerCount)
       signals_(control_, SIGINT, SIGTERM),
       certificate_(loadCertificate(config.dtls)),
       shards_(config, workerCount, certificate_),
+      iceTcp_(control_,
+              {boost::asio::ip::make_address(config.media.listenAddress), config.media.tcpPort},
+              shards_, IceTcpListener::Limits{}),
       shardCollector_(shards_),
+      iceTcpCollector_(iceTcp_, shards_),
       api_(*this, config.http.webRoot),
       http_(control_, config.http, api_) {
   metrics_.addCollector(processCollector_);
   metrics_.addCollector(shardCollector_);
+  metrics_.addCollector(iceTcpCollector_);
 }
 
 int Server::run() {
@@ -63,6 +69,10 @@ int Server::run() {
     }
   });
   shards_.start();
+  iceTcp_.start();
+  const auto iceTcpEndpoint = iceTcp_.localEndpoint();
+  spdlog::info("ice_tcp_listening address={} port={}", iceTcpEndpoint.address().to_string(),
+               iceTcpEndpoint.port());
   http_.start();
   const auto endpoint = http_.endpoint();
   spdlog::info("http_listening address={} port={}", endpoint.address().to_string(),
@@ -82,6 +92,7 @@ void Server::onSignal(int signal) {
   spdlog::info("chorusd_stopping signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   ready_ = false;
   http_.stop();
+  iceTcp_.stop();
   control_.stop();
 }
 

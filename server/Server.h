@@ -9,18 +9,20 @@
 #include "media/security/DtlsCertificate.h"
 #include "server/config/Config.h"
 #include "server/http/HttpServer.h"
+#include "server/metrics/IceTcpCollector.h"
 #include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
 #include "server/metrics/ShardCollector.h"
+#include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
 #include "signaling/ProcessStatus.h"
 #include "signaling/http/HttpApi.h"
 
 namespace chorus::server {
 
-// The chorusd process: worker shards, the control thread (the one that calls run()) with HTTP
-// and signals, and metrics. Constructing it binds every port, so a bad address or a port in
-// use fails before anything starts.
+// The chorusd process: worker shards, the control thread (the one that calls run()) with HTTP,
+// the ICE-TCP port and signals, and metrics. Constructing it binds every port, so a bad address or
+// a port in use fails before anything starts.
 class Server : public signaling::ProcessStatus {
  public:
   Server(const Config& config, unsigned workerCount);
@@ -40,9 +42,11 @@ class Server : public signaling::ProcessStatus {
   boost::asio::signal_set signals_;
   media::DtlsCertificate certificate_;
   ShardPool shards_;
+  IceTcpListener iceTcp_;
   MetricsExposition metrics_;
   ProcessCollector processCollector_;
   ShardCollector shardCollector_;
+  IceTcpCollector iceTcpCollector_;
   signaling::HttpApi api_;
   HttpServer http_;
   std::atomic<bool> ready_{false};

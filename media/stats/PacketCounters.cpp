@@ -34,6 +34,10 @@ std::string_view toString(DropReason reason) noexcept {
       return "srtp_malformed";
     case DropReason::kNoPath:
       return "no_path";
+    case DropReason::kTcpBackpressure:
+      return "tcp_backpressure";
+    case DropReason::kTcpClosed:
+      return "tcp_closed";
   }
   return "unknown";
 }

@@ -27,8 +27,10 @@ enum class DropReason : std::uint8_t {
   kSrtpReplay,           // SRTP/SRTCP replayed or older than the replay window
   kSrtpMalformed,        // too short, unencrypted SRTCP, too many SSRCs, ...
   kNoPath,               // media to send before ICE selected a path
+  kTcpBackpressure,      // an ICE-TCP connection's send queue is full: the peer reads too slowly
+  kTcpClosed,            // to a peer whose ICE-TCP connection has closed
 };
-inline constexpr std::size_t kDropReasonCount = 15;
+inline constexpr std::size_t kDropReasonCount = 17;
 inline constexpr std::size_t kPacketKindCount = 5;
 
 std::string_view toString(DropReason reason) noexcept;

@@ -35,6 +35,7 @@ struct Config {
     std::string listenAddress = "127.0.0.1";
     std::string announcedAddress;    // empty: listenAddress
     std::uint16_t portBase = 40000;  // worker i listens on portBase + i; 0: the kernel chooses
+    std::uint16_t tcpPort = 40100;   // ICE-TCP passive candidates, one for all workers; 0: any
     std::size_t udpBufferBytes = std::size_t{4} * 1024 * 1024;
     std::size_t packetPoolSlots = 8192;
   };

@@ -210,6 +210,10 @@ std::vector<ConfigKey> buildKeys() {
       portKey(
           "media.port_base", "UDP port of worker 0; worker i uses port_base + i; 0: any ports",
           [](auto& c) -> auto& { return c.media.portBase; }),
+      portKey(
+          "media.tcp_port",
+          "TCP port for ICE over TCP (clients whose UDP is blocked); 0 lets the kernel choose",
+          [](auto& c) -> auto& { return c.media.tcpPort; }),
       numberKey(
           "media.udp_buffer_bytes",
           "kernel receive and send buffer of each media socket (SO_RCVBUF, SO_SNDBUF)",

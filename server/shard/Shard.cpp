@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 namespace chorus::server {
@@ -18,11 +19,13 @@ constexpr auto kTickPeriod = std::chrono::milliseconds(20);
 }  // namespace
 
 Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
-             const Config::Media& config, const media::DtlsCertificate& certificate)
+             const Config::Media& config, const media::DtlsCertificate& certificate,
+             UfragDirectory& directory)
     : index_(index),
       pool_(config.packetPoolSlots),
       udp_(context_, mediaEndpoint, config.udpBufferBytes, pool_, counters_, *this),
       certificate_(certificate),
+      directory_(directory),
       heartbeat_(context_),
       ticker_(context_),
       lastHeartbeat_(std::chrono::steady_clock::now().time_since_epoch().count()) {}
@@ -101,6 +104,7 @@ media::WebRtcTransport& Shard::addTransport(TransportId id,
       std::make_unique<media::WebRtcTransport>(config, certificate_, sink, observer, counters_);
   media::WebRtcTransport& added = transports_.add(id, std::move(transport));
   transportStats_.created.add();
+  directory_.add(added.localIce().ufrag, index_);
   added.start(std::chrono::steady_clock::now());
   return added;
 }
@@ -109,13 +113,107 @@ void Shard::removeTransport(TransportId id) {
   if (media::WebRtcTransport* transport = transports_.find(id)) {
     transport->close();
     udp_.flush();  // close_notify leaves before the transport is gone
+    directory_.remove(transport->localIce().ufrag, index_);
     transports_.remove(id);
     transportStats_.removed.add();
+    closeUnboundTcpConnections();
   }
 }
 
+void Shard::restartIce(TransportId id, media::IceCredentials local, std::string_view remoteUfrag) {
+  media::WebRtcTransport* transport = transports_.find(id);
+  if (transport == nullptr) {
+    return;
+  }
+  const std::string oldUfrag = transport->localIce().ufrag;
+  transport->restartIce(std::move(local), remoteUfrag);
+  transports_.reindexUfrag(*transport, oldUfrag);
+  directory_.remove(oldUfrag, index_);
+  directory_.add(transport->localIce().ufrag, index_);
+}
+
+// A send goes to the peer's ICE-TCP connection when its address is one, else by UDP. The
+// lookup is skipped while the shard has no TCP connection at all, the common case.
 void Shard::sendPacket(media::PacketRef packet, const media::SocketAddress& to) {
+  if (!tcpConnections_.empty()) {
+    if (const auto found = tcpConnections_.find(to); found != tcpConnections_.end()) {
+      if (found->second) {
+        found->second->send(std::move(packet));
+      } else {
+        counters_.countDrop(media::DropReason::kTcpClosed);
+      }
+      return;
+    }
+  }
   udp_.send(std::move(packet), to);
+}
+
+void Shard::adoptTcpConnection(TcpIceHandoff handoff) {
+  boost::asio::post(context_, [this, handoff = std::move(handoff)]() mutable { adopt(handoff); });
+}
+
+void Shard::adopt(TcpIceHandoff& handoff) {
+  assert(std::this_thread::get_id() == owner_ && "a shard is touched only by its thread");
+  boost::asio::ip::tcp::socket socket(context_);
+  boost::system::error_code error;
+  socket.assign(handoff.protocol, handoff.fd.get(), error);
+  if (error) {
+    return;  // the descriptor closes with the hand-off
+  }
+  handoff.fd.release();
+  retire(handoff.remote, TcpCloseReason::kPeerClosed);  // an older connection from there is gone
+  TcpFrameReceiver& receiver = *this;
+  auto& slot = tcpConnections_[handoff.remote];
+  slot = std::make_unique<TcpIceConnection>(std::move(socket), handoff.remote, handoff.received,
+                                            pool_, counters_, receiver);
+  tcpCounters_.opened.add();
+  spdlog::debug("ice_tcp_connection worker={} remote={}", index_, handoff.remote.toString());
+  slot->start();
+}
+
+// A TCP frame takes the datagram path with the connection's address as its source. The first
+// one must be an authentic check, which binds the address to a transport; a connection nothing
+// is bound to is closed, so an unauthenticated peer cannot hold connections open.
+void Shard::onFrame(TcpIceConnection& connection, media::PacketRef& packet) {
+  onDatagram(packet, connection.remote());
+  udp_.flush();  // what the frame made us send by UDP, if anything, leaves now
+  if (transports_.byAddress(connection.remote()) == nullptr) {
+    retire(connection.remote(), TcpCloseReason::kUnauthenticated);
+  }
+}
+
+void Shard::onConnectionClosed(TcpIceConnection& connection, TcpCloseReason reason) {
+  retire(connection.remote(), reason);
+}
+
+void Shard::retire(const media::SocketAddress& remote, TcpCloseReason reason) {
+  const auto found = tcpConnections_.find(remote);
+  if (found == tcpConnections_.end() || !found->second) {
+    return;
+  }
+  found->second->close();
+  tcpCounters_.countClosed(reason);
+  spdlog::debug("ice_tcp_closed worker={} remote={} reason={}", index_, remote.toString(),
+                toString(reason));
+  closedTcpConnections_.push_back(std::move(found->second));
+  if (transports_.byAddress(remote) == nullptr) {
+    tcpConnections_.erase(found);
+  }
+}
+
+void Shard::closeUnboundTcpConnections() {
+  for (auto it = tcpConnections_.begin(); it != tcpConnections_.end();) {
+    if (transports_.byAddress(it->first) != nullptr) {
+      ++it;
+      continue;
+    }
+    if (it->second) {
+      it->second->close();
+      tcpCounters_.countClosed(TcpCloseReason::kTransportGone);
+      closedTcpConnections_.push_back(std::move(it->second));
+    }
+    it = tcpConnections_.erase(it);
+  }
 }
 
 void Shard::onTransportAddress(media::WebRtcTransport& transport,
@@ -151,12 +249,20 @@ void Shard::onRtp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*pac
 void Shard::onRtcp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {}
 
 void Shard::tick() {
+  // Closed a tick ago or more: every handler queued for them has run (see TcpIceConnection).
+  closedTcpConnections_.clear();
   const auto now = std::chrono::steady_clock::now();
   transports_.forEach(
       [now](TransportId /*id*/, media::WebRtcTransport& transport) { transport.onTimer(now); });
   for (const TransportId id : closing_) {
+    if (const media::WebRtcTransport* transport = transports_.find(id)) {
+      directory_.remove(transport->localIce().ufrag, index_);
+    }
     transports_.remove(id);
     transportStats_.removed.add();
+  }
+  if (!closing_.empty()) {
+    closeUnboundTcpConnections();
   }
   closing_.clear();
   udp_.flush();

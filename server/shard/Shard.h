@@ -3,7 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -14,23 +17,28 @@
 #include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
 #include "server/config/Config.h"
+#include "server/net/TcpIceConnection.h"
 #include "server/net/UdpEndpoint.h"
 #include "server/shard/TransportStats.h"
 #include "server/shard/TransportTable.h"
+#include "server/shard/UfragDirectory.h"
 
 namespace chorus::server {
 
-// One worker: an Asio event loop on its own thread, with its own packet pool and UDP media port.
-// Everything a shard owns is touched only from its thread; other threads talk to it by posting
-// to context().
+// One worker: an Asio event loop on its own thread, with its own packet pool and UDP media port,
+// and the ICE-TCP connections of its transports. Everything a shard owns is touched only from
+// its thread; other threads talk to it by posting to context().
 class Shard : public DatagramReceiver,
+              private TcpFrameReceiver,
               private media::TransportSink,
               private media::TransportObserver {
  public:
   // Binds the media port at once, so a port in use fails start-up before any thread runs.
-  // `certificate` (DTLS, shared by every shard) must outlive the shard.
+  // `certificate` (DTLS, shared by every shard) must outlive the shard, and so must
+  // `directory`, where the shard publishes its transports' ufrags for the ICE-TCP listener.
   Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
-        const Config::Media& config, const media::DtlsCertificate& certificate);
+        const Config::Media& config, const media::DtlsCertificate& certificate,
+        UfragDirectory& directory);
   ~Shard() override;
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
@@ -44,6 +52,7 @@ class Shard : public DatagramReceiver,
   boost::asio::io_context& context() { return context_; }
   const media::PacketCounters& counters() const { return counters_; }
   const TransportStats& transportStats() const { return transportStats_; }
+  const TcpConnectionCounters& tcpCounters() const { return tcpCounters_; }
   const media::PacketPool& pool() const { return pool_; }
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
@@ -53,6 +62,13 @@ class Shard : public DatagramReceiver,
   // Closes (close_notify) and removes a transport. Call on the shard's thread.
   void removeTransport(TransportId id);
   media::WebRtcTransport* transport(TransportId id) const { return transports_.find(id); }
+  // ICE restart (RFC 8445 §9): the transport answers to new credentials from now on. Call on
+  // the shard's thread.
+  void restartIce(TransportId id, media::IceCredentials local, std::string_view remoteUfrag);
+
+  // Takes over an ICE-TCP connection whose first check names one of this shard's transports.
+  // Any thread: the connection is adopted on the shard's thread.
+  void adoptTcpConnection(TcpIceHandoff handoff);
 
   void onDatagram(media::PacketRef& packet, const media::SocketAddress& from) override;
   void onBatchEnd() override {}
@@ -62,6 +78,15 @@ class Shard : public DatagramReceiver,
                       media::WebRtcTransport* bound);
   void beat();
   void tick();
+  void adopt(TcpIceHandoff& handoff);
+  // Closes a connection (if still open), counts why, and keeps it until the next tick.
+  void retire(const media::SocketAddress& remote, TcpCloseReason reason);
+  // After transports are removed: closes the connections no transport is bound to any more.
+  void closeUnboundTcpConnections();
+
+  // TcpFrameReceiver
+  void onFrame(TcpIceConnection& connection, media::PacketRef& packet) override;
+  void onConnectionClosed(TcpIceConnection& connection, TcpCloseReason reason) override;
 
   // media::TransportSink
   media::PacketRef allocatePacket() override { return pool_.acquire(); }
@@ -84,6 +109,17 @@ class Shard : public DatagramReceiver,
   TransportTable transports_;
   TransportStats transportStats_;
   std::vector<TransportId> closing_;  // closed by their peer, removed at the next tick
+  UfragDirectory& directory_;
+  // ICE-TCP connections by peer address. A null entry is a closed connection whose address is
+  // still bound to a transport: sends to it are dropped (tcp_closed) rather than sent by UDP
+  // to a port that never consented over UDP, until the transport goes or the peer reconnects.
+  // NOTE: TCP and UDP peers share one address space here (media::SocketAddress has no
+  // protocol); one host using the same port number for both towards us is not a real case.
+  std::unordered_map<media::SocketAddress, std::unique_ptr<TcpIceConnection>,
+                     media::SocketAddressHash>
+      tcpConnections_;
+  std::vector<std::unique_ptr<TcpIceConnection>> closedTcpConnections_;  // freed at next tick
+  TcpConnectionCounters tcpCounters_;
   boost::asio::steady_timer heartbeat_;
   boost::asio::steady_timer ticker_;
   std::atomic<std::chrono::steady_clock::rep> lastHeartbeat_;

@@ -39,7 +39,7 @@ ShardPool::ShardPool(const Config& config, unsigned count,
   for (unsigned index = 0; index < count; ++index) {
     const auto port = static_cast<std::uint16_t>(base == 0 ? 0 : base + index);
     shards_.push_back(std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port),
-                                              config.media, certificate));
+                                              config.media, certificate, directory_));
   }
 }
 

@@ -8,6 +8,7 @@
 #include "media/ice/IceCandidate.h"
 #include "server/config/Config.h"
 #include "server/shard/Shard.h"
+#include "server/shard/UfragDirectory.h"
 
 namespace chorus::server {
 
@@ -29,12 +30,15 @@ class ShardPool {
   Shard& shardFor(TransportId id) { return *shards_[id % shards_.size()]; }
   const Shard& shard(std::size_t index) const { return *shards_[index]; }
   Shard& shard(std::size_t index) { return *shards_[index]; }
+  // Which shard owns each transport's ufrag, for the ICE-TCP listener.
+  const UfragDirectory& ufragDirectory() const { return directory_; }
 
   // The first shard whose loop has not turned within `limit` of `now`, if any.
   std::optional<std::size_t> stalledShard(std::chrono::steady_clock::time_point now,
                                           std::chrono::steady_clock::duration limit) const;
 
  private:
+  UfragDirectory directory_;  // before the shards, which write to it until they are destroyed
   std::vector<std::unique_ptr<Shard>> shards_;
   media::SocketAddress reachableAddress_;  // announced, else listen address
 };

@@ -22,11 +22,13 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-// Flags every test server gets: kernel-chosen ports, two workers, the repository's web client.
+// Flags every test server gets: kernel-chosen ports (UDP and TCP), two workers, the repository's
+// web client.
 std::vector<std::string> testFlags(std::vector<std::string> extra = {}) {
   const std::string webRoot = std::string(CHORUS_SOURCE_DIR) + "/web";
-  std::vector<std::string> flags{"--http.port",     "0", "--media.port_base", "0",
-                                 "--workers.count", "2", "--http.web_root",   webRoot};
+  std::vector<std::string> flags{"--http.port",      "0",    "--media.port_base", "0",
+                                 "--media.tcp_port", "0",    "--workers.count",   "2",
+                                 "--http.web_root",  webRoot};
   flags.insert(flags.end(), extra.begin(), extra.end());
   return flags;
 }
@@ -200,6 +202,25 @@ TEST_F(ChorusdTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrow
   const auto residentAfter = prometheusSample(metrics, "process_resident_memory_bytes");
   ASSERT_TRUE(residentBefore && residentAfter);
   EXPECT_LT(*residentAfter - *residentBefore, 16.0 * 1024 * 1024);
+}
+
+// ICE over TCP: the port is logged, and a connection whose first RFC 4571 frame is not a STUN
+// Binding request is closed and counted (the full exchange is in IceTcpListenerTest).
+TEST(ChorusdIceTcpTest, PortIsLoggedAndAFirstFrameThatIsNotStunIsClosedAndCounted) {
+  ChorusdProcess chorusd(testFlags());
+  const auto line = chorusd.waitForLine("ice_tcp_listening");
+  ASSERT_TRUE(line);
+  const auto tcpPort = static_cast<std::uint16_t>(std::stoi(fieldOf(*line, "port")));
+  EXPECT_NE(tcpPort, 0);
+  const std::uint16_t port = chorusd.httpPort();
+  const auto reply = httpExchange(tcpPort, std::string_view("\x00\x03xyz", 5));
+  EXPECT_TRUE(reply.closedByServer);
+  EXPECT_TRUE(reply.raw.empty());
+  const auto metrics = httpGet(port, "/metrics").body;
+  EXPECT_EQ(prometheusSample(metrics, R"(chorus_ice_tcp_handshakes_total{result="not_stun"})"), 1);
+  EXPECT_EQ(prometheusSample(metrics, R"(chorus_ice_tcp_handshakes_total{result="handed_off"})"),
+            0);
+  EXPECT_EQ(prometheusSample(metrics, "chorus_ice_tcp_connections"), 0);
 }
 
 TEST_F(ChorusdTest, SigtermStopsCleanlyWithStatus0) {

@@ -1,63 +1,25 @@
 // SRTP allocates nothing per packet: after warm-up, protect and unprotect (and a rejected
-// forgery) make no call to operator new and no call into OpenSSL's allocator. This binary
-// replaces the global operator new and installs counting CRYPTO_set_mem_functions hooks, which
-// OpenSSL only accepts before its first allocation: a static initialiser installs them.
+// forgery) make no call to operator new and no call into OpenSSL's allocator
+// (tests/support/AllocationCounter counts them).
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 #include <vector>
-
-#include <openssl/crypto.h>
 
 #include <gtest/gtest.h>
 
 #include "media/security/SrtpContext.h"
+#include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/SrtpTestPackets.h"
 
 namespace {
 
-// The allocator shims below hand raw memory to OpenSSL and to operator new's callers: owning
-// raw pointers are their whole job.
-// NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
-std::uint64_t operatorNewCalls = 0;
-std::uint64_t opensslAllocations = 0;
-
-void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslAllocations;
-  return std::malloc(size);
-}
-void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslAllocations;
-  return std::realloc(memory, size);
-}
-void countingFree(void* memory, const char* /*file*/, int /*line*/) {
-  std::free(memory);
-}
-
-const bool opensslHooksInstalled =
-    CRYPTO_set_mem_functions(countingMalloc, countingRealloc, countingFree) == 1;
-
 std::uint64_t allocations() {
-  return operatorNewCalls + opensslAllocations;
+  const auto count = chorus::test::allocationsOnThisThread();
+  return count.operatorNew + count.openssl;
 }
 
 }  // namespace
-
-void* operator new(std::size_t size) {
-  ++operatorNewCalls;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-    return memory;
-  }
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);
-}
-// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 namespace chorus::media {
 namespace {
@@ -65,7 +27,8 @@ namespace {
 class SrtpAllocationTest : public ::testing::TestWithParam<SrtpProfile> {};
 
 TEST_P(SrtpAllocationTest, ProtectAndUnprotectAllocateNothingAfterWarmUp) {
-  ASSERT_TRUE(opensslHooksInstalled) << "OpenSSL allocated before the hooks went in";
+  ASSERT_TRUE(chorus::test::opensslAllocationsCounted())
+      << "OpenSSL allocated before the hooks went in";
   SrtpContext sender(GetParam(), testing::testMasterKey(3));
   SrtpContext receiver(GetParam(), testing::testMasterKey(3));
   std::vector<std::uint8_t> rtp = testing::withRoom(testing::rtpPacket(0x5eed, 0, 1200, 2, true));
@@ -99,8 +62,10 @@ TEST_P(SrtpAllocationTest, ProtectAndUnprotectAllocateNothingAfterWarmUp) {
     }
   }
   EXPECT_EQ(allocations() - before, 0U)
-      << "operator new: " << operatorNewCalls << ", OpenSSL: " << opensslAllocations;
-  EXPECT_GT(opensslAllocations, 0U) << "the OpenSSL hooks counted nothing at all";
+      << "operator new: " << chorus::test::allocationsOnThisThread().operatorNew
+      << ", OpenSSL: " << chorus::test::allocationsOnThisThread().openssl;
+  EXPECT_GT(chorus::test::allocationsOnThisThread().openssl, 0U)
+      << "the OpenSSL hooks counted nothing at all";
 }
 
 INSTANTIATE_TEST_SUITE_P(AllProfiles, SrtpAllocationTest,

@@ -1,11 +1,9 @@
 // STUN on the packet path allocates nothing: parsing, checking MESSAGE-INTEGRITY and
 // FINGERPRINT, and building responses and requests make no call to operator new and none to
-// OpenSSL's allocator. This binary replaces the global operator new and, through
-// CRYPTO_set_mem_functions, OpenSSL's malloc with counting ones.
+// OpenSSL's allocator (tests/support/AllocationCounter counts them).
 #include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 
 #include <openssl/crypto.h>
 
@@ -13,41 +11,8 @@
 
 #include "media/wire/StunMessage.h"
 #include "media/wire/StunMessageBuilder.h"
+#include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/StunTestVectors.h"
-
-// Replacement allocators hand out raw memory by definition.
-// NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc,hicpp-no-malloc)
-namespace {
-std::uint64_t operatorNewCalls = 0;
-std::uint64_t opensslMallocCalls = 0;
-
-void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslMallocCalls;
-  return std::malloc(size);
-}
-void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslMallocCalls;
-  return std::realloc(memory, size);
-}
-void countingFree(void* memory, const char* /*file*/, int /*line*/) {
-  std::free(memory);
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++operatorNewCalls;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-    return memory;
-  }
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);
-}
-// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc,hicpp-no-malloc)
 
 namespace chorus::media {
 namespace {
@@ -57,15 +22,13 @@ std::span<const std::uint8_t> bytesOf(std::string_view text) {
 }
 
 TEST(StunAllocationTest, ParseVerifyAndBuildAllocateNothing) {
-  // OpenSSL accepts new allocators only before its first allocation; nothing in this binary
-  // calls OpenSSL before this test.
-  ASSERT_EQ(CRYPTO_set_mem_functions(countingMalloc, countingRealloc, countingFree), 1);
+  ASSERT_TRUE(chorus::test::opensslAllocationsCounted());
   const auto chrome = test::chromeBindingRequest();  // allocates: a std::vector
   const StunIntegrityKey chromeKey(test::kChromePassword);
   std::array<std::uint8_t, 1500> out{};
 
-  const std::uint64_t newBefore = operatorNewCalls;
-  const std::uint64_t mallocBefore = opensslMallocCalls;
+  const std::uint64_t newBefore = chorus::test::allocationsOnThisThread().operatorNew;
+  const std::uint64_t mallocBefore = chorus::test::allocationsOnThisThread().openssl;
   bool allGood = true;
   for (int i = 0; i < 100; ++i) {
     const auto request = StunMessage::parse(test::kRfc5769Request);
@@ -89,15 +52,15 @@ TEST(StunAllocationTest, ParseVerifyAndBuildAllocateNothing) {
                              .has_value();
   }
   EXPECT_TRUE(allGood);
-  EXPECT_EQ(operatorNewCalls - newBefore, 0U);
-  EXPECT_EQ(opensslMallocCalls - mallocBefore, 0U);
+  EXPECT_EQ(chorus::test::allocationsOnThisThread().operatorNew - newBefore, 0U);
+  EXPECT_EQ(chorus::test::allocationsOnThisThread().openssl - mallocBefore, 0U);
 
   // The counters count: this test can fail.
   void* memory = OPENSSL_malloc(1);
   OPENSSL_free(memory);
-  EXPECT_EQ(opensslMallocCalls - mallocBefore, 1U);
+  EXPECT_EQ(chorus::test::allocationsOnThisThread().openssl - mallocBefore, 1U);
   const auto copy = test::chromeBindingRequest();
-  EXPECT_GT(operatorNewCalls - newBefore, 0U);
+  EXPECT_GT(chorus::test::allocationsOnThisThread().operatorNew - newBefore, 0U);
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 // The packet path allocates nothing: after warm-up, a shard receives, classifies, counts and
-// drops datagrams, and receives, demultiplexes and unprotects a connected transport's SRTP,
-// without a single call to operator new or to OpenSSL's allocator on its thread. This binary
-// replaces the global operator new with one that counts calls per thread, and installs counting
-// CRYPTO_set_mem_functions hooks, which OpenSSL only accepts before its first allocation: a
-// static initialiser installs them.
+// drops datagrams, receives, demultiplexes and unprotects a connected transport's SRTP, and
+// answers ICE checks over TCP, without a single call to operator new or to OpenSSL's allocator
+// on its thread (tests/support/AllocationCounter counts them per thread).
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -12,56 +11,25 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
-#include <openssl/crypto.h>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 
 #include <gtest/gtest.h>
 
 #include "media/security/DtlsCertificate.h"
 #include "media/wire/RtcpReceiverReport.h"
+#include "media/wire/StunMessageBuilder.h"
+#include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
+#include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/SrtpTestPackets.h"
 #include "tests/unit/server/LoopbackWebRtcClient.h"
-
-namespace {
-thread_local std::uint64_t allocationsOnThisThread = 0;
-thread_local std::uint64_t opensslAllocationsOnThisThread = 0;
-
-// The allocator shims below hand raw memory to OpenSSL and to operator new's callers: owning
-// raw pointers are their whole job.
-// NOLINTBEGIN(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
-void* countingMalloc(std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslAllocationsOnThisThread;
-  return std::malloc(size);
-}
-void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int /*line*/) {
-  ++opensslAllocationsOnThisThread;
-  return std::realloc(memory, size);
-}
-void countingFree(void* memory, const char* /*file*/, int /*line*/) {
-  std::free(memory);
-}
-
-const bool opensslHooksInstalled =
-    CRYPTO_set_mem_functions(countingMalloc, countingRealloc, countingFree) == 1;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++allocationsOnThisThread;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) {
-    return memory;
-  }
-  throw std::bad_alloc();
-}
-void operator delete(void* memory) noexcept {
-  std::free(memory);
-}
-void operator delete(void* memory, std::size_t /*size*/) noexcept {
-  std::free(memory);
-}
-// NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 namespace chorus::server {
 namespace {
@@ -74,18 +42,13 @@ const media::DtlsCertificate& certificate() {
   return kCertificate;
 }
 
-struct Allocations {
-  std::uint64_t operatorNew = 0;
-  std::uint64_t openssl = 0;
-};
+using Allocations = test::AllocationCount;
 
 // Reads the shard thread's allocation counts by running a read on that thread.
 Allocations allocationsOnShard(Shard& shard) {
   std::promise<Allocations> counts;
   auto future = counts.get_future();
-  asio::post(shard.context(), [&counts] {
-    counts.set_value({allocationsOnThisThread, opensslAllocationsOnThisThread});
-  });
+  asio::post(shard.context(), [&counts] { counts.set_value(test::allocationsOnThisThread()); });
   return future.get();
 }
 
@@ -167,7 +130,7 @@ void sendSrtpAndWait(Shard& shard, LoopbackWebRtcClient& browser, std::uint16_t&
 }
 
 TEST(ShardAllocationTest, ReceivingAndUnprotectingSrtpAllocatesNothingOnTheShardThread) {
-  ASSERT_TRUE(opensslHooksInstalled) << "OpenSSL allocated before the hooks went in";
+  ASSERT_TRUE(test::opensslAllocationsCounted()) << "OpenSSL allocated before the hooks went in";
   Config config;
   config.media.portBase = 0;
   ShardPool pool(config, 1, certificate());
@@ -206,6 +169,84 @@ TEST(ShardAllocationTest, ReceivingAndUnprotectingSrtpAllocatesNothingOnTheShard
   for (const auto& drops : shard.counters().datagramsDropped) {
     EXPECT_EQ(drops.value(), 0U) << "every packet authenticated and decrypted";
   }
+  pool.stop();
+}
+
+// Waits, bounded, for a counter written by the shard thread to reach `expected`.
+bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (counter.value() < expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  return counter.value() == expected;
+}
+
+// One ICE-TCP round trip: a framed, signed check out, the framed response back.
+void checkOverTcp(asio::ip::tcp::socket& client, const std::vector<std::uint8_t>& check) {
+  asio::write(client, asio::buffer(check));
+  std::array<std::uint8_t, 2> length{};
+  asio::read(client, asio::buffer(length));
+  std::vector<std::uint8_t> response((std::size_t{length[0]} << 8) | length[1]);
+  asio::read(client, asio::buffer(response));
+}
+
+// Over ICE-TCP the shard reads frames into pool packets, routes them as datagrams, and writes
+// the answers through the connection's send ring: after warm-up, no allocation either.
+TEST(ShardAllocationTest, IceTcpChecksAndAnswersAllocateNothingOnTheShardThread) {
+  Config config;
+  config.media.portBase = 0;
+  ShardPool pool(config, 1, certificate());
+  pool.start();
+  Shard& shard = pool.shard(0);
+  media::WebRtcTransportConfig transport;
+  transport.localIce = media::IceCredentials::generate();
+  std::promise<void> added;
+  asio::post(shard.context(), [&] {
+    shard.addTransport(1, transport);
+    added.set_value();
+  });
+  added.get_future().get();
+
+  asio::io_context control;
+  auto work = asio::make_work_guard(control);
+  IceTcpListener listener(control, {asio::ip::make_address("127.0.0.1"), 0}, pool,
+                          IceTcpListener::Limits{});
+  listener.start();
+  std::thread controlThread([&control] { control.run(); });
+
+  std::vector<std::uint8_t> check(2 + media::PacketSlot::kCapacity);
+  const std::string username = transport.localIce.ufrag + ":peer";
+  media::StunBindingRequestFields fields;
+  fields.username = username;
+  fields.priority = 1;
+  fields.tieBreaker = 7;
+  const auto size = media::StunMessageBuilder::bindingRequest(
+      std::span(check).subspan(2), fields,
+      media::StunIntegrityKey(std::string_view(transport.localIce.pwd)));
+  check.resize(2 + size.value());
+  media::writeFrameLength(std::span(check).first<2>(), *size);
+
+  asio::io_context clientContext;
+  asio::ip::tcp::socket client(clientContext);
+  client.connect(listener.localEndpoint());
+  for (int i = 0; i < 50; ++i) {  // warm-up: the first check binds the address, Asio's caches fill
+    checkOverTcp(client, check);
+  }
+  // A write's completion may run just after the client has read its bytes: wait for it.
+  ASSERT_TRUE(eventually(shard.counters().datagramsSent, 50));
+  const Allocations before = allocationsOnShard(shard);
+  for (int i = 0; i < 1000; ++i) {
+    checkOverTcp(client, check);
+  }
+  ASSERT_TRUE(eventually(shard.counters().datagramsSent, 1050));
+  const Allocations after = allocationsOnShard(shard);
+  EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
+      << "operator new on the shard thread for 1000 ICE-TCP checks";
+  EXPECT_EQ(after.openssl - before.openssl, 0U)
+      << "OpenSSL allocations on the shard thread for 1000 ICE-TCP checks";
+
+  control.stop();
+  controlThread.join();
   pool.stop();
 }
 
