@@ -23,7 +23,9 @@ void* countingRealloc(void* memory, std::size_t size, const char* /*file*/, int 
   return std::realloc(memory, size);
 }
 
-void countingFree(void* memory, const char* /*file*/, int /*line*/) { std::free(memory); }
+void countingFree(void* memory, const char* /*file*/, int /*line*/) {
+  std::free(memory);
+}
 
 const bool kOpensslHooksInstalled =
     CRYPTO_set_mem_functions(countingMalloc, countingRealloc, countingFree) == 1;
@@ -38,15 +40,23 @@ void* operator new(std::size_t size) {
   throw std::bad_alloc();
 }
 
-void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory) noexcept {
+  std::free(memory);
+}
 
-void operator delete(void* memory, std::size_t /*size*/) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t /*size*/) noexcept {
+  std::free(memory);
+}
 // NOLINTEND(cppcoreguidelines-owning-memory,cppcoreguidelines-no-malloc)
 
 namespace chorus::test {
 
-AllocationCount allocationsOnThisThread() { return {operatorNewCalls, opensslCalls}; }
+AllocationCount allocationsOnThisThread() {
+  return {operatorNewCalls, opensslCalls};
+}
 
-bool opensslAllocationsCounted() { return kOpensslHooksInstalled; }
+bool opensslAllocationsCounted() {
+  return kOpensslHooksInstalled;
+}
 
 }  // namespace chorus::test
