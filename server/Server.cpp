@@ -57,6 +57,7 @@ Server::Server(const Config& config, unsigned workerCount)
       iceTcpCollector_(iceTcp_, shards_),
       api_(*this, config.http.webRoot),
       http_(control_, config.http, api_) {
+  shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   metrics_.addCollector(processCollector_);
   metrics_.addCollector(shardCollector_);
   metrics_.addCollector(iceTcpCollector_);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <vector>
@@ -24,9 +25,11 @@ class LoopbackPair {
     sockaddr_in any{};
     any.sin_family = AF_INET;
     any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(receiver_, reinterpret_cast<sockaddr*>(&any), sizeof(any));
     socklen_t length = sizeof(target_);
-    getsockname(receiver_, reinterpret_cast<sockaddr*>(&target_), &length);
+    if (bind(receiver_, reinterpret_cast<sockaddr*>(&any), sizeof(any)) != 0 ||
+        getsockname(receiver_, reinterpret_cast<sockaddr*>(&target_), &length) != 0) {
+      throw std::runtime_error("cannot bind a loopback UDP socket");
+    }
   }
   ~LoopbackPair() {
     close(sender_);

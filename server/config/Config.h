@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "media/security/DtlsEndpoint.h"
+#include "media/security/SrtpProfile.h"
 
 namespace chorus::server {
 
@@ -38,6 +42,8 @@ struct Config {
     std::uint16_t tcpPort = 40100;   // ICE-TCP passive candidates, one for all workers; 0: any
     std::size_t udpBufferBytes = std::size_t{4} * 1024 * 1024;
     std::size_t packetPoolSlots = 8192;
+    // RFC 7675: a transport whose peer sent no authentic check for this long is closed.
+    std::chrono::seconds iceConsentTimeout{30};
   };
 
   struct Dtls {
@@ -45,6 +51,9 @@ struct Config {
     // certificate is generated at start (browsers pin it per session through the SDP anyway).
     std::string certificateFile;
     std::string privateKeyFile;
+    // The use_srtp profiles offered and accepted, most preferred first (RFC 5764 §4.1.2).
+    std::vector<media::SrtpProfile> srtpProfiles{media::kDefaultSrtpProfiles.begin(),
+                                                 media::kDefaultSrtpProfiles.end()};
   };
 
   Log log;

@@ -119,6 +119,61 @@ ConfigKey optionalPathKey(std::string_view name, std::string_view help, Field fi
           [field](const Config& config) { return field(config); }};
 }
 
+constexpr std::array<std::pair<std::string_view, media::SrtpProfile>, 3> kSrtpProfileNames{{
+    {"aead_aes_128_gcm", media::SrtpProfile::kAeadAes128Gcm},
+    {"aead_aes_256_gcm", media::SrtpProfile::kAeadAes256Gcm},
+    {"aes128_cm_sha1_80", media::SrtpProfile::kAes128CmSha1Tag80},
+}};
+
+std::string_view trimmed(std::string_view word) {
+  while (!word.empty() && word.front() == ' ') {
+    word.remove_prefix(1);
+  }
+  while (!word.empty() && word.back() == ' ') {
+    word.remove_suffix(1);
+  }
+  return word;
+}
+
+// A comma-separated, non-empty list of distinct SRTP profile names.
+template <typename Field>
+ConfigKey srtpProfilesKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            std::vector<media::SrtpProfile> profiles;
+            while (!text.empty()) {
+              const std::size_t comma = std::min(text.find(','), text.size());
+              const std::string_view word = trimmed(text.substr(0, comma));
+              text.remove_prefix(std::min(comma + 1, text.size()));
+              const auto* found =
+                  std::find_if(kSrtpProfileNames.begin(), kSrtpProfileNames.end(),
+                               [word](const auto& entry) { return entry.first == word; });
+              if (found == kSrtpProfileNames.end() ||
+                  std::find(profiles.begin(), profiles.end(), found->second) != profiles.end()) {
+                return "is not a list of distinct profiles from: aead_aes_128_gcm, "
+                       "aead_aes_256_gcm, aes128_cm_sha1_80";
+              }
+              profiles.push_back(found->second);
+            }
+            if (profiles.empty()) {
+              return "names no SRTP profile";
+            }
+            field(config) = std::move(profiles);
+            return std::nullopt;
+          },
+          [field](const Config& config) {
+            std::string text;
+            for (const media::SrtpProfile profile : field(config)) {
+              for (const auto& [word, value] : kSrtpProfileNames) {
+                if (value == profile) {
+                  text += (text.empty() ? "" : ",") + std::string(word);
+                }
+              }
+            }
+            return text;
+          }};
+}
+
 template <typename Enum, std::size_t N, typename Field>
 ConfigKey choiceKey(std::string_view name, std::string_view help, Field field,
                     std::array<std::pair<std::string_view, Enum>, N> choices) {
@@ -222,6 +277,16 @@ std::vector<ConfigKey> buildKeys() {
           "media.packet_pool_slots",
           "packet buffers per worker (2 KiB each); none free: packets are dropped, counted",
           [](auto& c) -> auto& { return c.media.packetPoolSlots; }, kMinPoolSlots, kMaxPoolSlots),
+      secondsKey(
+          "media.ice_consent_timeout_seconds",
+          "a transport whose peer sent no authentic ICE check for this long is closed "
+          "(RFC 7675)",
+          [](auto& c) -> auto& { return c.media.iceConsentTimeout; }),
+      srtpProfilesKey(
+          "dtls.srtp_profiles",
+          "SRTP profiles for DTLS-SRTP, most preferred first, comma-separated: "
+          "aead_aes_128_gcm, aead_aes_256_gcm, aes128_cm_sha1_80",
+          [](auto& c) -> auto& { return c.dtls.srtpProfiles; }),
       optionalPathKey(
           "dtls.certificate_file",
           "PEM certificate for DTLS; empty: generate an ECDSA P-256 one at start",

@@ -14,7 +14,8 @@
 namespace chorus::server {
 
 ShardPool::ShardPool(const Config& config, unsigned count,
-                     const media::DtlsCertificate& certificate) {
+                     const media::DtlsCertificate& certificate)
+    : consentTimeout_(config.media.iceConsentTimeout), srtpProfiles_(config.dtls.srtpProfiles) {
   const unsigned base = config.media.portBase;
   if (base != 0 && base + count - 1 > std::numeric_limits<std::uint16_t>::max()) {
     throw ConfigError("media.port_base = " + std::to_string(base) + " leaves no room for " +
@@ -45,7 +46,15 @@ ShardPool::ShardPool(const Config& config, unsigned count,
 
 std::vector<media::IceCandidate> ShardPool::candidates(std::size_t index) const {
   const std::array<media::SocketAddress, 1> addresses{reachableAddress_};
-  return media::hostCandidates(addresses, shards_[index]->mediaEndpoint().port(), 0);
+  return media::hostCandidates(addresses, shards_[index]->mediaEndpoint().port(), iceTcpPort_);
+}
+
+media::WebRtcTransportConfig ShardPool::transportTemplate() const {
+  media::WebRtcTransportConfig config;
+  config.localIce = media::IceCredentials::generate();
+  config.consentTimeout = consentTimeout_;
+  config.srtpProfiles = srtpProfiles_;
+  return config;
 }
 
 void ShardPool::start() {

@@ -21,6 +21,12 @@ class ShardPool {
 
   // The ICE host candidates of shard `index`, for the SDP answers of its transports.
   std::vector<media::IceCandidate> candidates(std::size_t index) const;
+  // The ICE-TCP port every shard's transports also answer on (0: none); set once it is bound.
+  void setIceTcpPort(std::uint16_t port) { iceTcpPort_ = port; }
+
+  // What every new transport starts from: fresh ICE credentials and the configured consent
+  // timeout and SRTP profile preference. Signaling fills in the peer's side from its SDP.
+  media::WebRtcTransportConfig transportTemplate() const;
 
   void start();
   void stop();
@@ -41,6 +47,9 @@ class ShardPool {
   UfragDirectory directory_;  // before the shards, which write to it until they are destroyed
   std::vector<std::unique_ptr<Shard>> shards_;
   media::SocketAddress reachableAddress_;  // announced, else listen address
+  std::uint16_t iceTcpPort_ = 0;
+  std::chrono::seconds consentTimeout_;
+  std::vector<media::SrtpProfile> srtpProfiles_;
 };
 
 }  // namespace chorus::server

@@ -79,6 +79,24 @@ TEST(ConfigLoaderTest, BadAddressNamesKeyAndValue) {
   EXPECT_THAT(message, HasSubstr("not an IPv4 or IPv6 address"));
 }
 
+TEST(ConfigLoaderTest, SrtpProfilesAreAnOrderedListOfDistinctNames) {
+  ConfigLoader loader;
+  loader.set("dtls.srtp_profiles", "aes128_cm_sha1_80, aead_aes_128_gcm", "flag");
+  EXPECT_EQ(loader.config().dtls.srtpProfiles,
+            (std::vector<media::SrtpProfile>{media::SrtpProfile::kAes128CmSha1Tag80,
+                                             media::SrtpProfile::kAeadAes128Gcm}));
+  EXPECT_THAT(toYaml(loader.config()),
+              HasSubstr("srtp_profiles: aes128_cm_sha1_80,aead_aes_128_gcm"));
+  EXPECT_THAT(configErrorOf([] { ConfigLoader().set("dtls.srtp_profiles", "aes_gcm", "flag"); }),
+              HasSubstr("dtls.srtp_profiles = \"aes_gcm\""));
+  EXPECT_THAT(configErrorOf([] {
+                ConfigLoader().set("dtls.srtp_profiles", "aead_aes_128_gcm,aead_aes_128_gcm", "f");
+              }),
+              HasSubstr("distinct"));
+  EXPECT_THAT(configErrorOf([] { ConfigLoader().set("dtls.srtp_profiles", "", "flag"); }),
+              HasSubstr("names no SRTP profile"));
+}
+
 TEST(ConfigLoaderTest, BadChoiceListsTheChoices) {
   EXPECT_THAT(configErrorOf([] { ConfigLoader().set("log.level", "loud", "flag"); }),
               HasSubstr("is not one of: trace debug info warn error"));

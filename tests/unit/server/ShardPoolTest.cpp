@@ -79,6 +79,33 @@ TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
   pool.stop();
 }
 
+TEST(ShardPoolTest, TransportTemplateCarriesTheConfiguredIceAndDtlsSettings) {
+  Config config = anyPortsConfig();
+  config.media.iceConsentTimeout = std::chrono::seconds(12);
+  config.dtls.srtpProfiles = {media::SrtpProfile::kAeadAes256Gcm};
+  ShardPool pool(config, 1, certificate());
+  const auto first = pool.transportTemplate();
+  EXPECT_EQ(first.consentTimeout, std::chrono::seconds(12));
+  EXPECT_EQ(first.srtpProfiles,
+            std::vector<media::SrtpProfile>{media::SrtpProfile::kAeadAes256Gcm});
+  EXPECT_NE(first.localIce, pool.transportTemplate().localIce);  // fresh credentials each time
+}
+
+TEST(ShardPoolTest, CandidatesNameTheAnnouncedAddressAndBothPorts) {
+  Config config = anyPortsConfig();
+  config.media.announcedAddress = "203.0.113.9";
+  ShardPool pool(config, 1, certificate());
+  EXPECT_EQ(pool.candidates(0).size(), 1U);  // no ICE-TCP port yet
+  pool.setIceTcpPort(40100);
+  const auto candidates = pool.candidates(0);
+  ASSERT_EQ(candidates.size(), 2U);
+  EXPECT_EQ(candidates[0].toSdp(), "candidate:1 1 udp 2130706431 203.0.113.9 " +
+                                       std::to_string(pool.shard(0).mediaEndpoint().port()) +
+                                       " typ host");
+  EXPECT_EQ(candidates[1].address.port, 40100);
+  EXPECT_EQ(candidates[1].protocol, media::IceCandidate::Protocol::kTcp);
+}
+
 TEST(ShardPoolTest, PortInUseFailsConstruction) {
   ShardPool first(anyPortsConfig(), 1, certificate());
   Config clash;
