@@ -10,13 +10,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "signaling/auth/AccessToken.h"
-#include "signaling/auth/RoomPattern.h"
-#include "signaling/auth/TokenMinter.h"
-
 #include "server/config/ConfigKeys.h"
 #include "server/config/ConfigLoader.h"
 #include "server/metrics/BuildInfo.h"
+#include "signaling/auth/AccessToken.h"
+#include "signaling/auth/RoomPattern.h"
+#include "signaling/auth/TokenMinter.h"
 
 namespace chorus::server {
 namespace {
@@ -37,12 +36,11 @@ constexpr std::chrono::days kMaxTtl{365};
 CLI::App* addTokenCommand(CLI::App& app, TokenRequest& request) {
   CLI::App* token = app.add_subcommand(
       "token", "print an access token (JWT, HS256) for one user and room, then exit");
-  token->add_option("--app", request.application, "application key (the token's iss)")
-      ->required();
+  token->add_option("--app", request.application, "application key (the token's iss)")->required();
   token->add_option("--secret", request.secret, "the application's secret, at least 32 bytes")
       ->required();
   token->add_option("--user", request.user, "user id (sub)")->required();
-  token->add_option("--room", request.room, "room id, \"prefix*\" or \"*\" (room)")->required();
+  token->add_option("--room", request.room, R"(room id, "prefix*" or "*" (room))")->required();
   token->add_option("--ttl", request.ttl, "lifetime: a whole number with s, m, h or d")
       ->capture_default_str();
   token->add_option("--publish", request.publish, "may send media: true or false")
@@ -90,10 +88,9 @@ std::chrono::seconds parseTtl(std::string_view text) {
 std::string mintToken(const TokenRequest& request, std::chrono::system_clock::time_point now) {
   const auto room = signaling::RoomPattern::parse(request.room);
   if (!room) {
-    throw std::invalid_argument("--room \"" + request.room +
-                                "\" is not a room id, \"prefix*\" or \"*\" (1 to " +
-                                std::to_string(signaling::RoomPattern::kMaxBytes) +
-                                " bytes, * only at the end)");
+    throw std::invalid_argument(
+        "--room \"" + request.room + R"(" is not a room id, "prefix*" or "*" (1 to )" +
+        std::to_string(signaling::RoomPattern::kMaxBytes) + " bytes, * only at the end)");
   }
   const auto issuedAt = std::chrono::floor<std::chrono::seconds>(now);
   const signaling::AccessToken token{.application = request.application,

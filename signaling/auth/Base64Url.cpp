@@ -40,7 +40,8 @@ std::string encodeBase64Url(std::span<const std::uint8_t> bytes) {
     text += kAlphabet[(group >> 18U) & 0x3FU];
     text += kAlphabet[(group >> 12U) & 0x3FU];
   } else if (rest == 2) {
-    const std::uint32_t group = (std::uint32_t{bytes[i]} << 16U) | (std::uint32_t{bytes[i + 1]} << 8U);
+    const std::uint32_t group =
+        (std::uint32_t{bytes[i]} << 16U) | (std::uint32_t{bytes[i + 1]} << 8U);
     text += kAlphabet[(group >> 18U) & 0x3FU];
     text += kAlphabet[(group >> 12U) & 0x3FU];
     text += kAlphabet[(group >> 6U) & 0x3FU];

@@ -144,7 +144,9 @@ class ClaimReader {
   TokenError error_ = TokenError::kNone;
 };
 
-TokenVerification refuse(TokenError error) { return {std::nullopt, error}; }
+TokenVerification refuse(TokenError error) {
+  return {std::nullopt, error};
+}
 
 }  // namespace
 
@@ -180,9 +182,9 @@ TokenVerification TokenVerifier::verify(std::string_view token,
     return refuse(TokenError::kUnknownApplication);
   }
   const auto& signature = segments->signature;
-  if (!Hs256::verify(*secret, segments->signingInput,
-                     std::span(reinterpret_cast<const std::uint8_t*>(signature.data()),
-                               signature.size()))) {
+  if (!Hs256::verify(
+          *secret, segments->signingInput,
+          std::span(reinterpret_cast<const std::uint8_t*>(signature.data()), signature.size()))) {
     return refuse(TokenError::kBadSignature);
   }
 

@@ -18,7 +18,7 @@ struct TokenVerifierOptions {
 };
 
 struct TokenVerification {
-  std::optional<AccessToken> token;     // set when the token is valid now
+  std::optional<AccessToken> token;      // set when the token is valid now
   TokenError error = TokenError::kNone;  // why not, otherwise
 };
 

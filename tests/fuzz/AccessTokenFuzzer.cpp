@@ -63,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(kNow < claims.expiresAt + 30s && kNow + 30s >= claims.notBefore);
 
   // The claims, minted again, verify to the same claims.
-  const TokenVerification again = kVerifier.verify(TokenMinter(std::string(*secret)).mint(claims), kNow);
+  const TokenVerification again =
+      kVerifier.verify(TokenMinter(std::string(*secret)).mint(claims), kNow);
   check(again.token.has_value() && *again.token == claims);
   return 0;
 }

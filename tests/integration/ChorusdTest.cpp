@@ -323,8 +323,8 @@ TEST(ChorusdTokenTest, TokenCommandPrintsATokenTheVerifierAccepts) {
   EXPECT_TRUE(result.token->publish);
   EXPECT_FALSE(result.token->subscribe);
 
-  ChorusdProcess badTtl({"token", "--app", "app-1", "--secret", secret, "--user", "alice",
-                         "--room", "standup", "--ttl", "10 minutes"});
+  ChorusdProcess badTtl({"token", "--app", "app-1", "--secret", secret, "--user", "alice", "--room",
+                         "standup", "--ttl", "10 minutes"});
   EXPECT_EQ(badTtl.waitForExit(), 2);
   EXPECT_THAT(badTtl.output(), HasSubstr("--ttl"));
 }

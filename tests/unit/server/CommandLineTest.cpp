@@ -1,5 +1,5 @@
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -160,9 +160,9 @@ TEST(CommandLineTest, TokenWithBadInputExitsWithStatus2AndPrintsNothing) {
   EXPECT_EQ(token({{"--publish", "maybe"}}).exitStatus, 2);
   EXPECT_EQ(token({{"--user", ""}}).exitStatus, 2);
   EXPECT_EQ(token({{"--secret", "short"}}).exitStatus, 2);
-  EXPECT_EQ(parse({"token", "--app", "app-1", "--secret", kTokenSecret, "--room", "standup"})
-                .exitStatus,
-            2);  // no --user
+  EXPECT_EQ(
+      parse({"token", "--app", "app-1", "--secret", kTokenSecret, "--room", "standup"}).exitStatus,
+      2);                                                  // no --user
   EXPECT_EQ(token({{"--http.port", "1"}}).exitStatus, 2);  // server flags are not token options
 }
 

@@ -17,7 +17,9 @@
 namespace chorus::signaling {
 
 // gtest prints reasons by name.
-void PrintTo(TokenError error, std::ostream* out) { *out << toString(error); }
+std::ostream& operator<<(std::ostream& out, TokenError error) {
+  return out << toString(error);
+}
 
 namespace {
 using namespace std::chrono_literals;
@@ -92,6 +94,18 @@ TEST(AccessTokenTest, MintedTokenHasThePinnedHeaderAndReadableClaims) {
             R"({"iss":"app-1","sub":"alice","nbf":1699999990,"exp":1700003600,)"
             R"("iat":1699999990,"room":"standup","publish":true,"subscribe":true})");
   EXPECT_EQ(token.size() - second - 1, 43U);  // 32 bytes of HMAC, unpadded
+}
+
+TEST(AccessTokenTest, ExampleInDocsSignalingMdIsWhatTheMinterProduces) {
+  AccessToken example = claims();
+  example.expiresAt = example.notBefore + 1h;
+  const std::string documented =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+      "eyJpc3MiOiJhcHAtMSIsInN1YiI6ImFsaWNlIiwibmJmIjoxNjk5OTk5OTkwLCJleHAiOjE3MDAwMDM1OTAsImlh"
+      "dCI6MTY5OTk5OTk5MCwicm9vbSI6InN0YW5kdXAiLCJwdWJsaXNoIjp0cnVlLCJzdWJzY3JpYmUiOnRydWV9."
+      "sIdKg5TVQ7Vs3VC5Rx4YzFhAgjhPPcB5tqtNXMisDWA";
+  EXPECT_EQ(mint(example), documented);
+  EXPECT_EQ(TokenVerifier(registry()).verify(documented, kNow).token, example);
 }
 
 // RFC 7515 Appendix A.1 (the RFC 7519 §3.1 example): its JWK "k" and its compact JWS.
@@ -251,17 +265,19 @@ TEST(AccessTokenTest, ClaimsOfTheWrongTypeOrRangeAreBadClaims) {
 
 TEST(AccessTokenTest, UnknownClaimsAreIgnoredAndALaterDuplicateWins) {
   // RFC 7519 §4: claims not understood are ignored; a repeated name takes its last value.
-  const auto result = TokenVerifier(registry()).verify(
-      sign(kHeader, payload(R"("aud":"x","nested":{"a":[1,2]},"sub":"bob")")), kNow);
+  const auto result =
+      TokenVerifier(registry())
+          .verify(sign(kHeader, payload(R"("aud":"x","nested":{"a":[1,2]},"sub":"bob")")), kNow);
   ASSERT_TRUE(result.token);
   EXPECT_EQ(result.token->user, "bob");
 }
 
 TEST(AccessTokenTest, AbsentGrantsAndIssuedAtDefaultToNothing) {
-  const auto result = TokenVerifier(registry()).verify(
-      sign(kHeader, R"({"iss":"app-1","sub":"alice","nbf":1699999990,"exp":1700003600,)"
-                    R"("room":"standup"})"),
-      kNow);
+  const auto result =
+      TokenVerifier(registry())
+          .verify(sign(kHeader, R"({"iss":"app-1","sub":"alice","nbf":1699999990,"exp":1700003600,)"
+                                R"("room":"standup"})"),
+                  kNow);
   ASSERT_TRUE(result.token);
   EXPECT_FALSE(result.token->publish);
   EXPECT_FALSE(result.token->subscribe);

@@ -1,4 +1,6 @@
+#include <array>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -9,9 +11,13 @@ namespace {
 
 // RFC 4648 §10 test vectors, without the padding RFC 7515 §2 omits.
 TEST(Base64UrlTest, Rfc4648Section10VectorsRoundTripWithoutPadding) {
-  const std::pair<std::string, std::string> vectors[] = {
-      {"", ""},         {"f", "Zg"},         {"fo", "Zm8"},      {"foo", "Zm9v"},
-      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
+  const std::array<std::pair<std::string, std::string>, 7> vectors{{{"", ""},
+                                                                    {"f", "Zg"},
+                                                                    {"fo", "Zm8"},
+                                                                    {"foo", "Zm9v"},
+                                                                    {"foob", "Zm9vYg"},
+                                                                    {"fooba", "Zm9vYmE"},
+                                                                    {"foobar", "Zm9vYmFy"}}};
   for (const auto& [bytes, text] : vectors) {
     EXPECT_EQ(encodeBase64Url(bytes), text);
     EXPECT_EQ(decodeBase64Url(text), bytes) << text;
