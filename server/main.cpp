@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   using namespace chorus::server;
   const CommandLine commandLine = CommandLine::parse(argc, argv);
   if (commandLine.exitStatus) {
+    std::cout << commandLine.output;
     return *commandLine.exitStatus;
   }
   configureLogging(commandLine.config.log);

@@ -1,6 +1,7 @@
 // chorusd as an operator meets it: started with flags, a file or the environment, probed over
 // HTTP, sent datagrams, stopped by signals.
 #include <array>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "signaling/auth/TokenVerifier.h"
 #include "tests/integration/ChorusdProcess.h"
 #include "tests/integration/HttpProbe.h"
 #include "tests/support/PrometheusText.h"
@@ -300,6 +302,32 @@ TEST(ChorusdConfigTest, HttpPortInUseFailsWithStatus1AndAClearError) {
   EXPECT_EQ(second.waitForExit(), 1);
   EXPECT_THAT(second.output(), HasSubstr("chorusd_failed"));
   EXPECT_THAT(second.output(), HasSubstr("in use"));
+}
+
+TEST(ChorusdTokenTest, TokenCommandPrintsATokenTheVerifierAccepts) {
+  const std::string secret = "integration-secret-0123456789abcdef0123";
+  ChorusdProcess chorusd({"token", "--app", "app-1", "--secret", secret, "--user", "alice",
+                          "--room", "standup", "--ttl", "10m", "--subscribe", "false"});
+  ASSERT_EQ(chorusd.waitForExit(), 0) << chorusd.output();
+  std::string printed = chorusd.output();
+  ASSERT_TRUE(printed.ends_with("\n")) << printed;
+  printed.pop_back();
+
+  signaling::ApplicationRegistry applications;
+  applications.add("app-1", secret);
+  const auto result =
+      signaling::TokenVerifier(applications).verify(printed, std::chrono::system_clock::now());
+  ASSERT_TRUE(result.token) << signaling::toString(result.error) << ": " << printed;
+  EXPECT_EQ(result.token->user, "alice");
+  EXPECT_TRUE(result.token->allowsRoom("standup"));
+  EXPECT_EQ(result.token->expiresAt - result.token->notBefore, std::chrono::minutes(10));
+  EXPECT_TRUE(result.token->publish);
+  EXPECT_FALSE(result.token->subscribe);
+
+  ChorusdProcess badTtl({"token", "--app", "app-1", "--secret", secret, "--user", "alice", "--room",
+                         "standup", "--ttl", "10 minutes"});
+  EXPECT_EQ(badTtl.waitForExit(), 2);
+  EXPECT_THAT(badTtl.output(), HasSubstr("--ttl"));
 }
 
 }  // namespace
