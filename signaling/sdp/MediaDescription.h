@@ -40,8 +40,8 @@ struct MediaDescription {
   std::vector<SsrcGroup> ssrcGroups;
   std::vector<Rid> rids;
   std::optional<Simulcast> simulcast;
-  std::optional<std::uint16_t> sctpPort;         // RFC 8841 §5
-  std::optional<std::uint64_t> maxMessageSize;   // RFC 8841 §6
+  std::optional<std::uint16_t> sctpPort;        // RFC 8841 §5
+  std::optional<std::uint64_t> maxMessageSize;  // RFC 8841 §6
 
   std::vector<SdpAttribute> otherAttributes;
 

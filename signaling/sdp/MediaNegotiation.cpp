@@ -107,12 +107,11 @@ NegotiatedMedia negotiateMedia(const MediaDescription& offer,
   }
   for (const auto& codec : capabilities.codecsFor(offer)) {
     const auto payloadType = firstMatch(offer, codec);
-    const bool taken = payloadType && std::any_of(negotiated.codecs.begin(),
-                                                  negotiated.codecs.end(),
-                                                  [&](const NegotiatedCodec& chosen) {
-                                                    return chosen.rtpMap.payloadType ==
-                                                           *payloadType;
-                                                  });
+    const bool taken =
+        payloadType && std::any_of(negotiated.codecs.begin(), negotiated.codecs.end(),
+                                   [&](const NegotiatedCodec& chosen) {
+                                     return chosen.rtpMap.payloadType == *payloadType;
+                                   });
     if (!payloadType || taken) {
       continue;
     }

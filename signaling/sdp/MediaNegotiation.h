@@ -68,7 +68,8 @@ struct NegotiatedMedia {
 // the server understands ("*" lines included) and the answer's fmtp; and the offered header
 // extensions the server reads, with the offered ids (RFC 8285 §6: the answer keeps them) and
 // the offered directions mirrored (RFC 8285 §7).
-NegotiatedMedia negotiateMedia(const MediaDescription& offer, const MediaCapabilities& capabilities);
+NegotiatedMedia negotiateMedia(const MediaDescription& offer,
+                               const MediaCapabilities& capabilities);
 
 // A room's codec (docs/signaling.md, "SDP"): the first of the configured codecs that every
 // participant's offered m-section supports. Nothing when there is none in common.

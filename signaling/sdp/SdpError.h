@@ -9,23 +9,23 @@ namespace chorus::signaling {
 // Why a session description was rejected. Stable names (toString) for logs and metrics.
 enum class SdpErrorReason : std::uint8_t {
   kNone,
-  kTooLarge,               // over SdpLimits::maxBytes
-  kTooManyLines,           // over SdpLimits::maxLines
-  kTooManyMediaSections,   // over SdpLimits::maxMediaSections
-  kBadLine,                // not "<letter>=<value>", or a NUL or stray CR in it
-  kUnknownLineType,        // RFC 8866 §5: a type letter we do not understand
-  kUnexpectedLine,         // a known type where it is not allowed (a second v=, t= in media)
-  kMissingVersion,         // the first line is not v=
-  kBadVersion,             // v= other than 0
-  kMissingOrigin,          // the second line is not o=
+  kTooLarge,              // over SdpLimits::maxBytes
+  kTooManyLines,          // over SdpLimits::maxLines
+  kTooManyMediaSections,  // over SdpLimits::maxMediaSections
+  kBadLine,               // not "<letter>=<value>", or a NUL or stray CR in it
+  kUnknownLineType,       // RFC 8866 §5: a type letter we do not understand
+  kUnexpectedLine,        // a known type where it is not allowed (a second v=, t= in media)
+  kMissingVersion,        // the first line is not v=
+  kBadVersion,            // v= other than 0
+  kMissingOrigin,         // the second line is not o=
   kBadOrigin,
-  kMissingSessionName,     // the third line is not s=
-  kMissingTiming,          // no t= before the first m=
+  kMissingSessionName,  // the third line is not s=
+  kMissingTiming,       // no t= before the first m=
   kBadMediaLine,
-  kBadAttribute,           // empty name, or a value on a flag attribute
-  kDuplicateAttribute,     // a single-valued attribute repeated in one section
+  kBadAttribute,        // empty name, or a value on a flag attribute
+  kDuplicateAttribute,  // a single-valued attribute repeated in one section
   kBadGroup,
-  kBadIceAttribute,        // empty ice-ufrag, ice-pwd, ice-options or candidate
+  kBadIceAttribute,  // empty ice-ufrag, ice-pwd, ice-options or candidate
   kBadFingerprint,
   kBadSetup,
   kBadMid,
@@ -38,7 +38,7 @@ enum class SdpErrorReason : std::uint8_t {
   kBadSsrcGroup,
   kBadRid,
   kBadSimulcast,
-  kBadSctp,                // sctp-port or max-message-size
+  kBadSctp,  // sctp-port or max-message-size
 };
 
 // A rejection: the reason and the 1-based line it was found on (0 when it concerns the whole

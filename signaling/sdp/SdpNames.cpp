@@ -20,10 +20,14 @@ std::optional<SdpDirection> directionFromName(std::string_view name) noexcept {
 
 std::string_view toString(SdpDirection direction) noexcept {
   switch (direction) {
-    case SdpDirection::kSendRecv: return "sendrecv";
-    case SdpDirection::kSendOnly: return "sendonly";
-    case SdpDirection::kRecvOnly: return "recvonly";
-    case SdpDirection::kInactive: return "inactive";
+    case SdpDirection::kSendRecv:
+      return "sendrecv";
+    case SdpDirection::kSendOnly:
+      return "sendonly";
+    case SdpDirection::kRecvOnly:
+      return "recvonly";
+    case SdpDirection::kInactive:
+      return "inactive";
   }
   return "sendrecv";
 }
@@ -46,10 +50,14 @@ std::optional<SdpSetup> setupFromName(std::string_view name) noexcept {
 
 std::string_view toString(SdpSetup setup) noexcept {
   switch (setup) {
-    case SdpSetup::kActPass: return "actpass";
-    case SdpSetup::kActive: return "active";
-    case SdpSetup::kPassive: return "passive";
-    case SdpSetup::kHoldConn: return "holdconn";
+    case SdpSetup::kActPass:
+      return "actpass";
+    case SdpSetup::kActive:
+      return "active";
+    case SdpSetup::kPassive:
+      return "passive";
+    case SdpSetup::kHoldConn:
+      return "holdconn";
   }
   return "actpass";
 }

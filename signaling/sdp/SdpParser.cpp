@@ -402,7 +402,8 @@ Reason setFlag(bool& target, const AttributeLine& line) {
 
 // The attributes allowed both at session level and in an m-section. Nothing when the name is
 // not one of them.
-std::optional<Reason> parseCommonAttribute(const AttributeLine& line, TransportAttributes& transport,
+std::optional<Reason> parseCommonAttribute(const AttributeLine& line,
+                                           TransportAttributes& transport,
                                            std::optional<SdpDirection>& direction,
                                            bool& extmapAllowMixed) {
   const auto name = line.name;

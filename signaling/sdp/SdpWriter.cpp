@@ -225,9 +225,8 @@ void SdpWriter::codecs(const MediaDescription& section) {
         break;
       }
       const auto parameters = parameterText(section.fmtps[i].parameters);
-      attribute("fmtp", parameters.empty()
-                            ? std::to_string(map.payloadType)
-                            : std::to_string(map.payloadType) + ' ' + parameters);
+      attribute("fmtp", parameters.empty() ? std::to_string(map.payloadType)
+                                           : std::to_string(map.payloadType) + ' ' + parameters);
       fmtpWritten[i] = true;
     }
   }
@@ -269,8 +268,7 @@ void SdpWriter::streams(const MediaDescription& section) {
     attribute("ssrc", value);
   }
   for (const auto& rid : section.rids) {
-    std::string value =
-        rid.id + (rid.direction == Rid::Direction::kSend ? " send" : " recv");
+    std::string value = rid.id + (rid.direction == Rid::Direction::kSend ? " send" : " recv");
     const auto restrictions = parameterText(rid.restrictions);
     if (!restrictions.empty()) {
       value += ' ' + restrictions;

@@ -16,8 +16,9 @@ std::string SessionDescription::toSdp() const {
 }
 
 const SdpGroup* SessionDescription::bundleGroup() const {
-  const auto found = std::find_if(groups.begin(), groups.end(),
-                                  [](const SdpGroup& group) { return group.semantics == "BUNDLE"; });
+  const auto found = std::find_if(groups.begin(), groups.end(), [](const SdpGroup& group) {
+    return group.semantics == "BUNDLE";
+  });
   return found == groups.end() ? nullptr : &*found;
 }
 

@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "signaling/sdp/MediaNegotiation.h"
 #include "tests/unit/signaling/SdpTestFiles.h"
@@ -31,8 +31,9 @@ TEST(SdpNegotiationTest, ChromiumAudioGivesOpusWithServerFmtp) {
   ASSERT_EQ(audio.codecs.size(), 1U);
   const auto& opus = audio.codecs[0];
   EXPECT_EQ(opus.rtpMap, (RtpMap{111, "opus", 48000, 2}));
-  EXPECT_EQ(opus.fmtp, (std::map<std::string, std::string>{
-                           {"minptime", "10"}, {"stereo", "1"}, {"usedtx", "1"}, {"useinbandfec", "1"}}));
+  EXPECT_EQ(opus.fmtp,
+            (std::map<std::string, std::string>{
+                {"minptime", "10"}, {"stereo", "1"}, {"usedtx", "1"}, {"useinbandfec", "1"}}));
   EXPECT_EQ(opus.feedback, (std::vector<RtcpFeedback>{{111, "transport-cc", std::nullopt}}));
   EXPECT_FALSE(opus.rtxPayloadType);
   EXPECT_EQ(audio.payloadTypes(), (std::vector<std::uint8_t>{111}));
@@ -99,7 +100,8 @@ TEST(SdpNegotiationTest, FirefoxHasNoH264AndMirrorsExtensionDirections) {
 TEST(SdpNegotiationTest, NothingInCommonAndNonRtpGiveNothing) {
   const auto offer = parseSdpFile("chromium-156-datachannel-offer.sdp");
   EXPECT_TRUE(negotiateMedia(offer.media.at(2), kDefaults).codecs.empty());
-  const auto none = negotiateMedia(offer.media.at(1), videoOnly({CodecPreference::h264(H264Profile::kHigh)}));
+  const auto none =
+      negotiateMedia(offer.media.at(1), videoOnly({CodecPreference::h264(H264Profile::kHigh)}));
   EXPECT_TRUE(none.codecs.empty());
 }
 
@@ -109,8 +111,8 @@ TEST(SdpNegotiationTest, MatchingRulesForParametersAndDefaults) {
   const Fmtp mode1{100, {{"packetization-mode", "1"}, {"profile-level-id", "42e01f"}}};
   const Fmtp mode0{100, {{"profile-level-id", "42e01f"}}};
   const Fmtp noProfile{100, {{"packetization-mode", "1"}}};
-  EXPECT_TRUE(cb.matches(h264, &mode1));  // encoding names are case-insensitive
-  EXPECT_FALSE(cb.matches(h264, &mode0));  // packetization-mode defaults to 0
+  EXPECT_TRUE(cb.matches(h264, &mode1));       // encoding names are case-insensitive
+  EXPECT_FALSE(cb.matches(h264, &mode0));      // packetization-mode defaults to 0
   EXPECT_FALSE(cb.matches(h264, &noProfile));  // profile-level-id defaults to Baseline 42000a
   EXPECT_FALSE(cb.matches(h264, nullptr));
   const RtpMap vp9{98, "VP9", 90000, std::nullopt};

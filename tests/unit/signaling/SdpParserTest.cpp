@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "signaling/sdp/SessionDescription.h"
 #include "tests/unit/signaling/SdpTestFiles.h"
@@ -18,8 +18,8 @@ TEST(SdpParserTest, EveryCaptureParses) {
   ASSERT_GE(names.size(), 11U);
   for (const auto& name : names) {
     const auto result = SessionDescription::parse(readSdpFile(name));
-    EXPECT_TRUE(result.description) << name << ": " << toString(result.error.reason)
-                                    << " at line " << result.error.line;
+    EXPECT_TRUE(result.description)
+        << name << ": " << toString(result.error.reason) << " at line " << result.error.line;
   }
 }
 
@@ -176,9 +176,9 @@ TEST(SdpParserTest, RoundTripOfEveryCaptureGivesAnEqualModel) {
     const auto first = parseSdpFile(name);
     const auto text = first.toSdp();
     const auto second = SessionDescription::parse(text);
-    ASSERT_TRUE(second.description) << name << ": " << toString(second.error.reason) << " at "
-                                    << second.error.line << "\n"
-                                    << text;
+    ASSERT_TRUE(second.description)
+        << name << ": " << toString(second.error.reason) << " at " << second.error.line << "\n"
+        << text;
     EXPECT_EQ(*second.description, first) << name;
     EXPECT_EQ(second.description->toSdp(), text) << name;
   }
@@ -312,8 +312,7 @@ TEST(SdpParserTest, UnknownAttributesAreKeptNotRejected) {
 }
 
 TEST(SdpParserTest, SimulcastWithAlternativesPausedAndBothDirections) {
-  const auto result =
-      SessionDescription::parse(minimal() + "a=simulcast:recv 1,~2;3 send ~4\r\n");
+  const auto result = SessionDescription::parse(minimal() + "a=simulcast:recv 1,~2;3 send ~4\r\n");
   ASSERT_TRUE(result.description);
   const auto& simulcast = *result.description->media[0].simulcast;
   EXPECT_EQ(simulcast.recv, (SimulcastStreams{{{"1", false}, {"2", true}}, {{"3", false}}}));
