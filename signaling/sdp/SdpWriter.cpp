@@ -40,8 +40,10 @@ std::string parameterText(const std::map<std::string, std::string>& parameters) 
 
 std::string simulcastText(const SimulcastStreams& streams) {
   std::vector<std::string> streamTexts;
+  streamTexts.reserve(streams.size());
   for (const auto& alternatives : streams) {
     std::vector<std::string> rids;
+    rids.reserve(alternatives.size());
     for (const auto& rid : alternatives) {
       rids.push_back((rid.paused ? "~" : "") + rid.rid);
     }

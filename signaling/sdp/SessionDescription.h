@@ -14,7 +14,7 @@ namespace chorus::signaling {
 
 // Bounds on a description from a client: checked before anything else is parsed.
 struct SdpLimits {
-  std::size_t maxBytes = 64 * 1024;
+  std::size_t maxBytes = std::size_t{64} * 1024;
   std::size_t maxLines = 4096;
   std::size_t maxMediaSections = 64;
 };

@@ -327,7 +327,7 @@ TEST(SdpParserTest, LimitsOnSizeLinesAndMediaSections) {
   EXPECT_EQ(errorOf(offer, SdpLimits{65536, 4096, 1}).reason,
             SdpErrorReason::kTooManyMediaSections);
   std::string huge = minimal();
-  while (huge.size() <= 64 * 1024) {
+  while (huge.size() <= std::size_t{64} * 1024) {
     huge += "a=x-filler:0123456789012345678901234567890123456789\r\n";
   }
   EXPECT_EQ(errorOf(huge), (SdpError{SdpErrorReason::kTooLarge, 0}));

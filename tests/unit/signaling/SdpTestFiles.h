@@ -37,6 +37,7 @@ inline std::vector<std::string> sdpCaptureNames() {
 }
 
 // gtest prints an error as "bad_rtpmap at line 7".
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up.
 inline void PrintTo(const SdpError& error, std::ostream* out) {
   *out << toString(error.reason) << " at line " << error.line;
 }
