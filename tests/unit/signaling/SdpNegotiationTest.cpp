@@ -124,6 +124,57 @@ TEST(SdpNegotiationTest, MatchingRulesForParametersAndDefaults) {
   EXPECT_FALSE(CodecPreference::vp8().matches(RtpMap{96, "VP8", 8000, std::nullopt}, nullptr));
 }
 
+// The model builds answers too: an ICE-lite answer to Chromium's offer from the negotiated
+// media, written and parsed back.
+TEST(SdpNegotiationTest, AnswerBuiltFromNegotiationWritesAndParsesBack) {
+  const auto offer = parseSdpFile("chromium-156-audio-video-offer.sdp");
+  SessionDescription answer;
+  answer.origin = {"chorus", "1", "1", "IN", "IP4", "0.0.0.0"};
+  answer.fields.push_back({'t', "0 0"});
+  answer.iceLite = true;
+  answer.groups.push_back(*offer.bundleGroup());
+  for (const auto& offered : offer.media) {
+    const auto negotiated = negotiateMedia(offered, kDefaults);
+    MediaDescription section;
+    section.media = offered.media;
+    section.port = 9;
+    section.protocol = offered.protocol;
+    for (const auto payloadType : negotiated.payloadTypes()) {
+      section.formats.push_back(std::to_string(payloadType));
+    }
+    section.fields.push_back({'c', "IN IP4 0.0.0.0"});
+    section.mid = offered.mid;
+    section.direction = SdpDirection::kRecvOnly;
+    section.rtcpMux = true;
+    section.transport.iceUfrag = "Chor";
+    section.transport.icePwd = "abcdefghijklmnopqrstuvwx";
+    section.transport.fingerprints = offered.transport.fingerprints;
+    section.transport.setup = SdpSetup::kPassive;
+    for (const auto& codec : negotiated.codecs) {
+      section.rtpMaps.push_back(codec.rtpMap);
+      section.fmtps.push_back({codec.rtpMap.payloadType, codec.fmtp});
+      section.rtcpFeedback.insert(section.rtcpFeedback.end(), codec.feedback.begin(),
+                                  codec.feedback.end());
+      if (codec.rtxPayloadType) {
+        section.rtpMaps.push_back({*codec.rtxPayloadType, "rtx", 90000, std::nullopt});
+        section.fmtps.push_back(
+            {*codec.rtxPayloadType, {{"apt", std::to_string(codec.rtpMap.payloadType)}}});
+      }
+    }
+    section.extmaps = negotiated.extensions;
+    answer.media.push_back(std::move(section));
+  }
+  const auto text = answer.toSdp();
+  EXPECT_NE(text.find("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"), std::string::npos);
+  EXPECT_NE(text.find("m=video 9 UDP/TLS/RTP/SAVPF 96 97 98 99 108 109 116 117 45 46\r\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("a=fmtp:111 minptime=10;stereo=1;usedtx=1;useinbandfec=1\r\n"),
+            std::string::npos);
+  const auto parsed = SessionDescription::parse(text);
+  ASSERT_TRUE(parsed.description) << text;
+  EXPECT_EQ(*parsed.description, answer);
+}
+
 TEST(SdpNegotiationTest, RoomCodecIsTheFirstConfiguredThatEveryoneSupports) {
   const auto chromium = parseSdpFile("chromium-156-audio-video-offer.sdp").media.at(1);
   const auto firefox = parseSdpFile("firefox-153-audio-video-offer.sdp").media.at(1);
