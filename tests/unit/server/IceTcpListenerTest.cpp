@@ -23,34 +23,16 @@
 #include "media/wire/StunMessageBuilder.h"
 #include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
+#include "tests/unit/server/ShardTestSupport.h"
 
 namespace chorus::server {
 namespace {
+using testing::anyPortsConfig;
+using testing::eventually;
+using testing::serverCertificate;
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-const media::DtlsCertificate& certificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
-  return kCertificate;
-}
-
-Config anyPortsConfig() {
-  Config config;
-  config.media.portBase = 0;
-  config.media.tcpPort = 0;
-  return config;
-}
-
-// Waits, bounded, for a counter written by another thread to reach `expected`.
-bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (counter.value() < expected && Clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  return counter.value() == expected;
-}
 
 // Runs `work` on the shard's thread and returns its result.
 template <typename Work>
@@ -149,7 +131,7 @@ class IceTcpListenerTest : public ::testing::Test {
     return error == asio::error::eof || error == asio::error::connection_reset;
   }
 
-  ShardPool pool_{anyPortsConfig(), 2, certificate()};
+  ShardPool pool_{anyPortsConfig(), 2, serverCertificate()};
   media::IceCredentials ice_ = media::IceCredentials::generate();
   asio::io_context control_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_{control_.get_executor()};

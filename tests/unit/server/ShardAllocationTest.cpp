@@ -30,17 +30,15 @@
 #include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/SrtpTestPackets.h"
 #include "tests/unit/server/LoopbackWebRtcClient.h"
+#include "tests/unit/server/ShardTestSupport.h"
 
 namespace chorus::server {
 namespace {
+using testing::anyPortsConfig;
+using testing::browserCertificate;
+using testing::eventually;
+using testing::serverCertificate;
 namespace asio = boost::asio;
-
-// One DTLS certificate for every shard in this binary, as chorusd has one per process.
-const media::DtlsCertificate& certificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
-  return kCertificate;
-}
 
 using Allocations = test::AllocationCount;
 
@@ -73,9 +71,8 @@ void sendAndWait(Shard& shard, asio::ip::udp::socket& socket, int bursts) {
 }
 
 TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
-  Config config;
-  config.media.portBase = 0;
-  ShardPool pool(config, 1, certificate());
+  const Config config = anyPortsConfig();
+  ShardPool pool(config, 1, serverCertificate());
   pool.start();
   Shard& shard = pool.shard(0);
   asio::io_context client;
@@ -90,12 +87,6 @@ TEST(ShardAllocationTest, ReceivingDatagramsAllocatesNothingOnTheShardThread) {
       shard.counters().datagramsReceived[static_cast<std::size_t>(media::PacketKind::kRtp)].value(),
       5100U);
   pool.stop();
-}
-
-const media::DtlsCertificate& browserCertificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now(), "browser");
-  return kCertificate;
 }
 
 // Sends `bursts` bursts of 49 SRTP packets, one SRTCP receiver report and one consent check
@@ -131,9 +122,8 @@ void sendSrtpAndWait(Shard& shard, LoopbackWebRtcClient& browser, std::uint16_t&
 
 TEST(ShardAllocationTest, ReceivingAndUnprotectingSrtpAllocatesNothingOnTheShardThread) {
   ASSERT_TRUE(test::opensslAllocationsCounted()) << "OpenSSL allocated before the hooks went in";
-  Config config;
-  config.media.portBase = 0;
-  ShardPool pool(config, 1, certificate());
+  const Config config = anyPortsConfig();
+  ShardPool pool(config, 1, serverCertificate());
   pool.start();
   Shard& shard = pool.shard(0);
 
@@ -151,7 +141,7 @@ TEST(ShardAllocationTest, ReceivingAndUnprotectingSrtpAllocatesNothingOnTheShard
   test::WebRtcTestClientConfig clientConfig;
   clientConfig.localIce = browserIce;
   clientConfig.serverIce = transportConfig.localIce;
-  clientConfig.serverFingerprint = certificate().fingerprint();
+  clientConfig.serverFingerprint = serverCertificate().fingerprint();
   LoopbackWebRtcClient browser(clientConfig, browserCertificate(), shard.mediaEndpoint());
   ASSERT_TRUE(browser.connect());
 
@@ -172,15 +162,6 @@ TEST(ShardAllocationTest, ReceivingAndUnprotectingSrtpAllocatesNothingOnTheShard
   pool.stop();
 }
 
-// Waits, bounded, for a counter written by the shard thread to reach `expected`.
-bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (counter.value() < expected && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  return counter.value() == expected;
-}
-
 // One ICE-TCP round trip: a framed, signed check out, the framed response back.
 void checkOverTcp(asio::ip::tcp::socket& client, const std::vector<std::uint8_t>& check) {
   asio::write(client, asio::buffer(check));
@@ -193,9 +174,8 @@ void checkOverTcp(asio::ip::tcp::socket& client, const std::vector<std::uint8_t>
 // Over ICE-TCP the shard reads frames into pool packets, routes them as datagrams, and writes
 // the answers through the connection's send ring: after warm-up, no allocation either.
 TEST(ShardAllocationTest, IceTcpChecksAndAnswersAllocateNothingOnTheShardThread) {
-  Config config;
-  config.media.portBase = 0;
-  ShardPool pool(config, 1, certificate());
+  const Config config = anyPortsConfig();
+  ShardPool pool(config, 1, serverCertificate());
   pool.start();
   Shard& shard = pool.shard(0);
   media::WebRtcTransportConfig transport;

@@ -10,43 +10,26 @@
 #include "media/security/DtlsCertificate.h"
 #include "server/shard/ShardPool.h"
 #include "tests/unit/media/StunTestVectors.h"
+#include "tests/unit/server/ShardTestSupport.h"
 
 namespace chorus::server {
 namespace {
+using testing::anyPortsConfig;
+using testing::eventually;
+using testing::serverCertificate;
 namespace asio = boost::asio;
 
-// One DTLS certificate for every shard in this binary, as chorusd has one per process.
-const media::DtlsCertificate& certificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
-  return kCertificate;
-}
 using Clock = std::chrono::steady_clock;
 
-Config anyPortsConfig() {
-  Config config;
-  config.media.portBase = 0;
-  return config;
-}
-
-// Waits, bounded, for a counter written by a shard thread to reach `expected`.
-bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (counter.value() < expected && Clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  return counter.value() == expected;
-}
-
 TEST(ShardPoolTest, EveryShardGetsItsOwnMediaPort) {
-  ShardPool pool(anyPortsConfig(), 3, certificate());
+  ShardPool pool(anyPortsConfig(), 3, serverCertificate());
   ASSERT_EQ(pool.size(), 3U);
   EXPECT_NE(pool.shard(0).mediaEndpoint().port(), pool.shard(1).mediaEndpoint().port());
   EXPECT_NE(pool.shard(1).mediaEndpoint().port(), pool.shard(2).mediaEndpoint().port());
 }
 
 TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
-  ShardPool pool(anyPortsConfig(), 2, certificate());
+  ShardPool pool(anyPortsConfig(), 2, serverCertificate());
   pool.start();
   asio::io_context client;
   asio::ip::udp::socket socket(client, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
@@ -72,7 +55,7 @@ TEST(ShardPoolTest, DatagramsAreClassifiedCountedAndDroppedWithAReason) {
 }
 
 TEST(ShardPoolTest, AShardWhoseHeartbeatIsOlderThanTheLimitIsStalled) {
-  ShardPool pool(anyPortsConfig(), 2, certificate());
+  ShardPool pool(anyPortsConfig(), 2, serverCertificate());
   pool.start();
   EXPECT_EQ(pool.stalledShard(Clock::now(), std::chrono::seconds(5)), std::nullopt);
   EXPECT_EQ(pool.stalledShard(Clock::now() + std::chrono::seconds(6), std::chrono::seconds(5)), 0U);
@@ -83,7 +66,7 @@ TEST(ShardPoolTest, TransportTemplateCarriesTheConfiguredIceAndDtlsSettings) {
   Config config = anyPortsConfig();
   config.media.iceConsentTimeout = std::chrono::seconds(12);
   config.dtls.srtpProfiles = {media::SrtpProfile::kAeadAes256Gcm};
-  ShardPool pool(config, 1, certificate());
+  ShardPool pool(config, 1, serverCertificate());
   const auto first = pool.transportTemplate();
   EXPECT_EQ(first.consentTimeout, std::chrono::seconds(12));
   EXPECT_EQ(first.srtpProfiles,
@@ -94,7 +77,7 @@ TEST(ShardPoolTest, TransportTemplateCarriesTheConfiguredIceAndDtlsSettings) {
 TEST(ShardPoolTest, CandidatesNameTheAnnouncedAddressAndBothPorts) {
   Config config = anyPortsConfig();
   config.media.announcedAddress = "203.0.113.9";
-  ShardPool pool(config, 1, certificate());
+  ShardPool pool(config, 1, serverCertificate());
   EXPECT_EQ(pool.candidates(0).size(), 1U);  // no ICE-TCP port yet
   pool.setIceTcpPort(40100);
   const auto candidates = pool.candidates(0);
@@ -107,20 +90,20 @@ TEST(ShardPoolTest, CandidatesNameTheAnnouncedAddressAndBothPorts) {
 }
 
 TEST(ShardPoolTest, PortInUseFailsConstruction) {
-  ShardPool first(anyPortsConfig(), 1, certificate());
+  ShardPool first(anyPortsConfig(), 1, serverCertificate());
   Config clash;
   clash.media.portBase = first.shard(0).mediaEndpoint().port();
-  EXPECT_THROW(ShardPool(clash, 1, certificate()), boost::system::system_error);
+  EXPECT_THROW(ShardPool(clash, 1, serverCertificate()), boost::system::system_error);
 }
 
 TEST(ShardPoolTest, PortsMustFitBelow65536) {
   Config config;
   config.media.portBase = 65535;
-  EXPECT_THROW(ShardPool(config, 2, certificate()), ConfigError);
+  EXPECT_THROW(ShardPool(config, 2, serverCertificate()), ConfigError);
 }
 
 TEST(ShardPoolTest, StopIsIdempotent) {
-  ShardPool pool(anyPortsConfig(), 1, certificate());
+  ShardPool pool(anyPortsConfig(), 1, serverCertificate());
   pool.start();
   pool.stop();
   pool.stop();

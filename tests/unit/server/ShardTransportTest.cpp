@@ -18,26 +18,17 @@
 #include "server/shard/ShardPool.h"
 #include "tests/unit/media/SrtpTestPackets.h"
 #include "tests/unit/server/LoopbackWebRtcClient.h"
+#include "tests/unit/server/ShardTestSupport.h"
 
 namespace chorus::server {
 namespace {
+using testing::browserCertificate;
+using testing::eventually;
+using testing::serverCertificate;
 namespace asio = boost::asio;
 using Bytes = std::vector<std::uint8_t>;
 
 constexpr TransportId kTransportId = 7;
-
-// One DTLS certificate for every shard in this binary, as chorusd has one per process.
-const media::DtlsCertificate& serverCertificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now());
-  return kCertificate;
-}
-
-const media::DtlsCertificate& browserCertificate() {
-  static const media::DtlsCertificate kCertificate =
-      *media::DtlsCertificate::generate(std::chrono::system_clock::now(), "browser");
-  return kCertificate;
-}
 
 // Runs `work` on the shard's thread and waits for its result.
 template <typename Work>
@@ -46,15 +37,6 @@ auto onShard(Shard& shard, Work work) {
   auto future = result.get_future();
   asio::post(shard.context(), [&result, &work] { result.set_value(work()); });
   return future.get();
-}
-
-// Waits, bounded, for a counter written by the shard's thread to reach `expected`.
-bool eventually(const media::RelaxedCounter& counter, std::uint64_t expected) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (counter.value() < expected && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  return counter.value() == expected;
 }
 
 std::uint64_t received(const media::PacketCounters& counters, media::PacketKind kind) {
