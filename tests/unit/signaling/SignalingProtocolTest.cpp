@@ -148,6 +148,18 @@ TEST_F(SignalingProtocolTest, BurstThenRateLimitedThenRefilled) {
   EXPECT_EQ(errorCode(send(R"({"id":1,"type":"fly"})", kStart + 200ms)), "unknown_type");
 }
 
+TEST_F(SignalingProtocolTest, BinaryMessageIsBadRequestAndCountsAgainstTheRate) {
+  for (int i = 0; i < 10; ++i) {
+    last_ = protocol_.onBinaryMessage(kStart);
+    const json::value reply = json::parse(last_.text);
+    EXPECT_TRUE(reply.at("id").is_null());
+    EXPECT_EQ(errorCode(reply), "bad_request");
+  }
+  last_ = protocol_.onBinaryMessage(kStart);
+  EXPECT_EQ(errorCode(json::parse(last_.text)), "rate_limited");
+  EXPECT_TRUE(last_.rateLimited);
+}
+
 TEST(TokenBucketTest, RefillsAtTheRateUpToTheBurst) {
   TokenBucket bucket(2, 3, kStart);
   EXPECT_TRUE(bucket.take(kStart));
