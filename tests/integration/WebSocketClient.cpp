@@ -51,8 +51,8 @@ WebSocketClient::WebSocketClient(std::uint16_t port) : state_(std::make_unique<S
 }
 
 WebSocketClient::~WebSocketClient() = default;
-WebSocketClient::WebSocketClient(WebSocketClient&&) noexcept = default;
-WebSocketClient& WebSocketClient::operator=(WebSocketClient&&) noexcept = default;
+WebSocketClient::WebSocketClient(WebSocketClient&& other) noexcept = default;
+WebSocketClient& WebSocketClient::operator=(WebSocketClient&& other) noexcept = default;
 
 bool WebSocketClient::send(std::string_view text) {
   bool done = false;

@@ -20,8 +20,8 @@ class WebSocketClient {
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
-  WebSocketClient(WebSocketClient&&) noexcept;
-  WebSocketClient& operator=(WebSocketClient&&) noexcept;
+  WebSocketClient(WebSocketClient&& other) noexcept;
+  WebSocketClient& operator=(WebSocketClient&& other) noexcept;
 
   // Sends one text message; false if the connection failed.
   bool send(std::string_view text);

@@ -28,7 +28,7 @@ constexpr int kMaxMessageBytes = 2048;
 constexpr int kMessagesPerSecond = 5;
 
 std::string applicationsFile() {
-  const std::string path = ::testing::TempDir() + "chorus-ws-applications.yaml";
+  std::string path = ::testing::TempDir() + "chorus-ws-applications.yaml";
   std::ofstream(path) << kApp << ": \"" << kSecret << "\"\n";
   return path;
 }
@@ -51,7 +51,7 @@ std::string authenticate(const std::string& token) {
 
 class WebSocketTest : public ::testing::Test {
  protected:
-  json::value receiveJson(WebSocketClient& client) {
+  static json::value receiveJson(WebSocketClient& client) {
     const auto text = client.receive();
     EXPECT_TRUE(text.has_value());
     return text ? json::parse(*text) : json::value();
@@ -61,7 +61,7 @@ class WebSocketTest : public ::testing::Test {
     return error != nullptr ? std::string(error->at("code").as_string()) : "";
   }
   // A client that has read its hello.
-  WebSocketClient connect() {
+  WebSocketClient connect() const {
     WebSocketClient client(port_);
     const json::value hello = receiveJson(client);
     EXPECT_EQ(hello.at("type").as_string(), "hello");
