@@ -35,7 +35,19 @@ bool isValidId(const json::value* id) {
 }
 
 // Enough of an unknown type to recognise it in the error message, not an echo of the payload.
-constexpr std::size_t kMaxEchoedTypeBytes = 64;
+// The cut backs off to a UTF-8 character boundary (RFC 3629 §3: continuation bytes are
+// 10xxxxxx) so the reply stays valid UTF-8.
+std::string_view echoable(std::string_view type) {
+  constexpr std::size_t kMaxEchoedTypeBytes = 64;
+  if (type.size() <= kMaxEchoedTypeBytes) {
+    return type;
+  }
+  std::size_t end = kMaxEchoedTypeBytes;
+  while (end > 0 && (static_cast<unsigned char>(type[end]) & 0xC0U) == 0x80U) {
+    --end;
+  }
+  return type.substr(0, end);
+}
 
 }  // namespace
 
@@ -63,25 +75,26 @@ SignalingReply SignalingProtocol::onMessage(std::string_view text,
   // Every message counts against the rate, well-formed or not, so garbage cannot be sent
   // faster than requests.
   const bool withinRate = bucket_.take(now);
-  const json::value null;
   json::error_code parseError;
   const json::value message = json::parse(text, parseError);
+  const json::object* request = parseError ? nullptr : message.if_object();
+  const json::value* id = request != nullptr ? request->if_contains("id") : nullptr;
+  const json::value null;
+  const json::value& replyId = isValidId(id) ? *id : null;
+  if (!withinRate) {
+    SignalingReply reply = errorReply(replyId, SignalingError::kRateLimited, "too many messages");
+    reply.rateLimited = true;
+    return reply;
+  }
   if (parseError) {
     return errorReply(null, SignalingError::kBadRequest, "message is not JSON");
   }
-  const json::object* request = message.if_object();
   if (request == nullptr) {
     return errorReply(null, SignalingError::kBadRequest, "message is not a JSON object");
   }
-  const json::value* id = request->if_contains("id");
   if (!isValidId(id)) {
     return errorReply(null, SignalingError::kBadRequest,
                       "id is missing or not a string or integer");
-  }
-  if (!withinRate) {
-    SignalingReply reply = errorReply(*id, SignalingError::kRateLimited, "too many messages");
-    reply.rateLimited = true;
-    return reply;
   }
   const json::value* typeValue = request->if_contains("type");
   if (typeValue == nullptr || !typeValue->is_string()) {
@@ -94,15 +107,16 @@ SignalingReply SignalingProtocol::onMessage(std::string_view text,
     }
     if (type != "ping") {
       return errorReply(*id, SignalingError::kUnknownType,
-                        "unknown type: " + std::string(type.substr(0, kMaxEchoedTypeBytes)));
+                        "unknown type: " + std::string(echoable(type)));
     }
     // Every known request but authenticate needs an authenticated connection.
     if (!identity_) {
       return errorReply(*id, SignalingError::kUnauthorized, "authenticate first");
     }
     return resultReply(*id, {});
-  } catch (const std::exception& error) {
-    return errorReply(*id, SignalingError::kInternal, error.what());
+  } catch (const std::exception&) {
+    // The reason stays in the server: it may name internals the client has no use for.
+    return errorReply(*id, SignalingError::kInternal, "internal error");
   }
 }
 

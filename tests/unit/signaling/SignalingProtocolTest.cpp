@@ -93,6 +93,23 @@ TEST_F(SignalingProtocolTest, UnknownTypeEchoesStringAndIntegerIds) {
   EXPECT_EQ(errorCode(byNumber), "unknown_type");
 }
 
+TEST_F(SignalingProtocolTest, LongUnknownTypeIsEchoedCutAtACharacterBoundary) {
+  // 63 ASCII bytes then "é" (2 bytes) straddles the 64-byte cut: the whole "é" goes.
+  const std::string type = std::string(63, 'a') + "\xC3\xA9" + std::string(100, 'b');
+  const json::value reply = send(R"({"id":1,"type":")" + type + "\"}");
+  EXPECT_EQ(reply.at("error").at("message").as_string(), "unknown type: " + std::string(63, 'a'));
+}
+
+TEST_F(SignalingProtocolTest, OverTheRateEvenGarbageIsRateLimited) {
+  for (int i = 0; i < 10; ++i) {
+    send("garbage");
+  }
+  const json::value reply = send("garbage");
+  EXPECT_TRUE(reply.at("id").is_null());
+  EXPECT_EQ(errorCode(reply), "rate_limited");
+  EXPECT_TRUE(last_.rateLimited);
+}
+
 TEST_F(SignalingProtocolTest, PingNeedsAuthentication) {
   const json::value reply = send(R"({"id":1,"type":"ping"})");
   EXPECT_EQ(errorCode(reply), "unauthorized");
