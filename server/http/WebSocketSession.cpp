@@ -56,8 +56,7 @@ asio::awaitable<void> WebSocketSession::run(
   if (acceptError) {
     co_return;
   }
-  const signaling::SignalingLimits limits{config_.maxMessageBytes,
-                                          static_cast<double>(config_.messagesPerSecond)};
+  const signaling::SignalingLimits limits{config_.maxMessageBytes, config_.messagesPerSecond};
   signaling::SignalingProtocol protocol(verifier_, limits, std::chrono::steady_clock::now());
   socket_.text(true);
   const std::string hello = protocol.hello();

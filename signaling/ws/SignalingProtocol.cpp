@@ -55,7 +55,8 @@ SignalingProtocol::SignalingProtocol(const TokenVerifier& verifier, SignalingLim
                                      TokenBucket::Clock::time_point now)
     : verifier_(verifier),
       limits_(limits),
-      bucket_(limits.messagesPerSecond, limits.burst(), now) {}
+      bucket_(static_cast<double>(limits.messagesPerSecond), static_cast<double>(limits.burst()),
+              now) {}
 
 std::string SignalingProtocol::hello() const {
   json::object limits;

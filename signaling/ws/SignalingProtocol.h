@@ -16,9 +16,9 @@ namespace chorus::signaling {
 
 struct SignalingLimits {
   std::size_t maxMessageBytes = std::size_t{64} * 1024;
-  double messagesPerSecond = 20;
+  unsigned messagesPerSecond = 20;
   // Messages a client may send at once after being quiet: twice the rate.
-  double burst() const noexcept { return messagesPerSecond * 2; }
+  unsigned burst() const noexcept { return messagesPerSecond * 2; }
 };
 
 // What to send back for one client message.

@@ -55,6 +55,11 @@ class SignalingProtocolTest : public ::testing::Test {
   SignalingReply last_;
 };
 
+TEST_F(SignalingProtocolTest, HelloIsExactlyAsDocumented) {
+  EXPECT_EQ(protocol_.hello(), R"({"type":"hello","protocol":1,"limits":{"max_message_bytes":4096,)"
+                               R"("messages_per_second":5,"message_burst":10}})");
+}
+
 TEST_F(SignalingProtocolTest, HelloCarriesVersionAndLimits) {
   const json::value hello = json::parse(protocol_.hello());
   EXPECT_EQ(hello.at("type").as_string(), "hello");
