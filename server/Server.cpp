@@ -8,6 +8,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/config/ApplicationsFile.h"
 #include "server/log/Logging.h"
 #include "server/metrics/BuildInfo.h"
 
@@ -55,12 +56,16 @@ Server::Server(const Config& config, unsigned workerCount)
               shards_, IceTcpListener::Limits{}),
       shardCollector_(shards_),
       iceTcpCollector_(iceTcp_, shards_),
+      webSocketCollector_(webSocketCounters_),
+      tokenVerifier_(loadApplications(config.auth.applicationsFile)),
       api_(*this, config.http.webRoot),
-      http_(control_, config.http, api_) {
+      http_(control_, config, api_, tokenVerifier_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   metrics_.addCollector(processCollector_);
   metrics_.addCollector(shardCollector_);
   metrics_.addCollector(iceTcpCollector_);
+  metrics_.addCollector(webSocketCollector_);
+  spdlog::info("auth_applications count={}", tokenVerifier_.applications().size());
 }
 
 int Server::run() {

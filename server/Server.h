@@ -13,9 +13,11 @@
 #include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
 #include "server/metrics/ShardCollector.h"
+#include "server/metrics/WebSocketCollector.h"
 #include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
 #include "signaling/ProcessStatus.h"
+#include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
 
 namespace chorus::server {
@@ -47,6 +49,9 @@ class Server : public signaling::ProcessStatus {
   ProcessCollector processCollector_;
   ShardCollector shardCollector_;
   IceTcpCollector iceTcpCollector_;
+  WebSocketCounters webSocketCounters_;
+  WebSocketCollector webSocketCollector_;
+  signaling::TokenVerifier tokenVerifier_;
   signaling::HttpApi api_;
   HttpServer http_;
   std::atomic<bool> ready_{false};

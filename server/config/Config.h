@@ -56,11 +56,26 @@ struct Config {
                                                  media::kDefaultSrtpProfiles.end()};
   };
 
+  // The WebSocket endpoint /ws on the control port (docs/signaling.md, "WebSocket API").
+  struct Signaling {
+    std::size_t maxMessageBytes = std::size_t{64} * 1024;
+    unsigned messagesPerSecond = 20;  // per connection; bursts of twice as many
+    std::size_t maxConnections = 10000;
+    std::chrono::seconds handshakeTimeout{10};
+    std::chrono::seconds idleTimeout{30};  // pinged at half of it; closed if nothing comes back
+  };
+  struct Auth {
+    // YAML map of application key -> HS256 secret; empty: no application, every token refused.
+    std::string applicationsFile;
+  };
+
   Log log;
   Http http;
   Workers workers;
   Media media;
   Dtls dtls;
+  Signaling signaling;
+  Auth auth;
 };
 
 // A configuration that cannot be used. The message names the key, the value and the source.

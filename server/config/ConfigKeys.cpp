@@ -221,6 +221,8 @@ std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxUdpBuffer = std::uint64_t{256} * 1024 * 1024;
   constexpr std::uint64_t kMinPoolSlots = 64;  // two receive batches and some to hold
   constexpr std::uint64_t kMaxPoolSlots = std::uint64_t{1} << 22;
+  constexpr std::uint64_t kMaxMessageRate = 10000;
+  constexpr std::uint64_t kMaxConnections = 1000000;
   return {
       choiceKey(
           "log.level", "least severe level written: trace, debug, info, warn, error",
@@ -294,6 +296,33 @@ std::vector<ConfigKey> buildKeys() {
       optionalPathKey(
           "dtls.private_key_file", "PEM private key of dtls.certificate_file",
           [](auto& c) -> auto& { return c.dtls.privateKeyFile; }),
+      numberKey(
+          "signaling.max_message_bytes",
+          "largest WebSocket message accepted; a larger one closes the connection (1009)",
+          [](auto& c) -> auto& { return c.signaling.maxMessageBytes; }, kMinHttpBytes,
+          kMaxHttpBytes),
+      numberKey(
+          "signaling.messages_per_second",
+          "WebSocket messages a connection may send a second (bursts of twice as many); "
+          "beyond: rate_limited",
+          [](auto& c) -> auto& { return c.signaling.messagesPerSecond; }, 1, kMaxMessageRate),
+      numberKey(
+          "signaling.max_connections", "open WebSocket connections; beyond, upgrades get 503",
+          [](auto& c) -> auto& { return c.signaling.maxConnections; }, 1, kMaxConnections),
+      secondsKey(
+          "signaling.handshake_timeout_seconds",
+          "a WebSocket opening or closing handshake not done in this time is dropped",
+          [](auto& c) -> auto& { return c.signaling.handshakeTimeout; }),
+      secondsKey(
+          "signaling.idle_timeout_seconds",
+          "a WebSocket connection silent for this long is pinged at half of it and closed "
+          "if nothing comes back",
+          [](auto& c) -> auto& { return c.signaling.idleTimeout; }),
+      optionalPathKey(
+          "auth.applications_file",
+          "YAML file mapping application keys to their HS256 secrets (32 bytes or more); "
+          "empty: no application",
+          [](auto& c) -> auto& { return c.auth.applicationsFile; }),
   };
 }
 

@@ -13,7 +13,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
+
+#include "server/http/WebSocketSession.h"
 
 namespace chorus::server {
 namespace asio = boost::asio;
@@ -56,6 +59,20 @@ asio::awaitable<void> drainAndClose(beast::tcp_stream& stream) {
   }
 }
 
+constexpr std::string_view kWebSocketPath = "/ws";
+
+bool isWebSocketPath(std::string_view target) {
+  return target.substr(0, target.find('?')) == kWebSocketPath;
+}
+
+// RFC 9110 §15.5.22: 426 names the protocol to switch to in an Upgrade header.
+Api::Response upgradeRequired(const Api::Request& request) {
+  auto response = Api::textResponse(http::status::upgrade_required, "/ws speaks WebSocket only",
+                                    request.version(), request.keep_alive());
+  response.set(http::field::upgrade, "websocket");
+  return response;
+}
+
 bool isQuietEnd(const beast::error_code& error) {
   return error == http::error::end_of_stream || error == asio::error::eof ||
          error == beast::error::timeout || error == asio::error::connection_reset ||
@@ -64,11 +81,15 @@ bool isQuietEnd(const beast::error_code& error) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& context, const Config::Http& config, const Api& api)
+HttpServer::HttpServer(asio::io_context& context, const Config& config, const Api& api,
+                       const signaling::TokenVerifier& verifier, WebSocketCounters& counters)
     : context_(context),
-      config_(config),
+      config_(config.http),
+      signaling_(config.signaling),
       api_(api),
-      acceptor_(context, {asio::ip::make_address(config.listenAddress), config.port}) {}
+      verifier_(verifier),
+      counters_(counters),
+      acceptor_(context, {asio::ip::make_address(config.http.listenAddress), config.http.port}) {}
 
 void HttpServer::start() {
   asio::co_spawn(context_, accept(), asio::detached);
@@ -94,7 +115,7 @@ asio::awaitable<void> HttpServer::accept() {
   }
 }
 
-asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) const {
+asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -113,7 +134,23 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) const {
       }
       break;
     }
-    auto response = api_.handle(parser.get());
+    const bool forWebSocket = isWebSocketPath(parser.get().target());
+    if (forWebSocket && beast::websocket::is_upgrade(parser.get()) &&
+        counters_.open.load() < signaling_.maxConnections) {
+      WebSocketSession session(std::move(stream), signaling_, verifier_, counters_);
+      co_await session.run(parser.release());
+      co_return;
+    }
+    Api::Response response;
+    if (forWebSocket && beast::websocket::is_upgrade(parser.get())) {
+      ++counters_.refused;
+      response = Api::textResponse(http::status::service_unavailable,
+                                   "too many WebSocket connections", parser.get().version(), false);
+    } else if (forWebSocket && parser.get().method() == http::verb::get) {
+      response = upgradeRequired(parser.get());
+    } else {
+      response = api_.handle(parser.get());
+    }
     const bool keepAlive = response.keep_alive();
     auto [writeError, bytesWritten] = co_await http::async_write(stream, response, kUseTuple);
     if (writeError || !keepAlive) {

@@ -5,17 +5,20 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "server/config/Config.h"
+#include "server/http/WebSocketCounters.h"
+#include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
 
 namespace chorus::server {
 
 // The control port's listener: accepts TCP connections on the control thread and serves HTTP/1.1
-// on each (keep-alive, size limits, idle timeout), handing parsed requests to the HttpApi.
+// on each (keep-alive, size limits, idle timeout), handing parsed requests to the HttpApi, and
+// WebSocket upgrades of /ws to a WebSocketSession.
 class HttpServer {
  public:
   // Binds and listens at once, so a port in use fails start-up.
-  HttpServer(boost::asio::io_context& context, const Config::Http& config,
-             const signaling::HttpApi& api);
+  HttpServer(boost::asio::io_context& context, const Config& config, const signaling::HttpApi& api,
+             const signaling::TokenVerifier& verifier, WebSocketCounters& counters);
 
   void start();
   // Stops accepting; open connections end with the control loop.
@@ -25,11 +28,14 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> accept();
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket) const;
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& context_;
   Config::Http config_;
+  Config::Signaling signaling_;
   const signaling::HttpApi& api_;
+  const signaling::TokenVerifier& verifier_;
+  WebSocketCounters& counters_;
   boost::asio::ip::tcp::acceptor acceptor_;
 };
 

@@ -1,0 +1,27 @@
+#include "server/metrics/WebSocketCollector.h"
+
+#include <string>
+
+#include "server/metrics/MetricFamilies.h"
+
+namespace chorus::server {
+
+std::vector<prometheus::MetricFamily> WebSocketCollector::Collect() const {
+  auto open = gaugeFamily("chorus_websocket_connections", "open WebSocket connections on /ws");
+  addSample(open, static_cast<double>(counters_.open.load()));
+  auto refused = counterFamily("chorus_websocket_upgrades_refused_total",
+                               "WebSocket upgrades answered 503 for signaling.max_connections");
+  addSample(refused, static_cast<double>(counters_.refused.load()));
+  auto rateLimited = counterFamily("chorus_websocket_rate_limited_total",
+                                   "WebSocket messages answered rate_limited");
+  addSample(rateLimited, static_cast<double>(counters_.rateLimited.load()));
+  auto authFailures =
+      counterFamily("chorus_auth_failures_total", "access tokens refused on /ws, by reason");
+  for (std::size_t reason = 1; reason < kTokenErrorCount; ++reason) {
+    addSample(authFailures, static_cast<double>(counters_.authFailures[reason].load()),
+              {{"reason", std::string(toString(static_cast<signaling::TokenError>(reason)))}});
+  }
+  return {open, refused, rateLimited, authFailures};
+}
+
+}  // namespace chorus::server

@@ -1,0 +1,155 @@
+#include "signaling/ws/SignalingProtocol.h"
+
+#include <exception>
+
+#include <boost/json.hpp>
+
+#include "signaling/ws/SignalingError.h"
+
+namespace chorus::signaling {
+namespace json = boost::json;
+
+namespace {
+
+SignalingReply resultReply(const json::value& id, json::object result) {
+  json::object reply;
+  reply["id"] = id;
+  reply["result"] = std::move(result);
+  return {json::serialize(reply)};
+}
+
+SignalingReply errorReply(const json::value& id, SignalingError code, std::string_view message) {
+  json::object error;
+  error["code"] = toString(code);
+  error["message"] = message;
+  json::object reply;
+  reply["id"] = id;
+  reply["error"] = std::move(error);
+  return {json::serialize(reply)};
+}
+
+// An id the client can match replies with: a string or an integer (a fraction would not
+// round-trip through every client's JSON library).
+bool isValidId(const json::value* id) {
+  return id != nullptr && (id->is_string() || id->is_int64() || id->is_uint64());
+}
+
+// Enough of an unknown type to recognise it in the error message, not an echo of the payload.
+// The cut backs off to a UTF-8 character boundary (RFC 3629 §3: continuation bytes are
+// 10xxxxxx) so the reply stays valid UTF-8.
+std::string_view echoable(std::string_view type) {
+  constexpr std::size_t kMaxEchoedTypeBytes = 64;
+  if (type.size() <= kMaxEchoedTypeBytes) {
+    return type;
+  }
+  std::size_t end = kMaxEchoedTypeBytes;
+  while (end > 0 && (static_cast<unsigned char>(type[end]) & 0xC0U) == 0x80U) {
+    --end;
+  }
+  return type.substr(0, end);
+}
+
+}  // namespace
+
+SignalingProtocol::SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
+                                     TokenBucket::Clock::time_point now)
+    : verifier_(verifier),
+      limits_(limits),
+      bucket_(static_cast<double>(limits.messagesPerSecond), static_cast<double>(limits.burst()),
+              now) {}
+
+std::string SignalingProtocol::hello() const {
+  json::object limits;
+  limits["max_message_bytes"] = limits_.maxMessageBytes;
+  limits["messages_per_second"] = limits_.messagesPerSecond;
+  limits["message_burst"] = limits_.burst();
+  json::object hello;
+  hello["type"] = "hello";
+  hello["protocol"] = kVersion;
+  hello["limits"] = std::move(limits);
+  return json::serialize(hello);
+}
+
+SignalingReply SignalingProtocol::onMessage(std::string_view text,
+                                            TokenBucket::Clock::time_point now,
+                                            std::chrono::system_clock::time_point wallClock) {
+  // Every message counts against the rate, well-formed or not, so garbage cannot be sent
+  // faster than requests.
+  const bool withinRate = bucket_.take(now);
+  json::error_code parseError;
+  const json::value message = json::parse(text, parseError);
+  const json::object* request = parseError ? nullptr : message.if_object();
+  const json::value* id = request != nullptr ? request->if_contains("id") : nullptr;
+  const json::value null;
+  const json::value& replyId = isValidId(id) ? *id : null;
+  if (!withinRate) {
+    SignalingReply reply = errorReply(replyId, SignalingError::kRateLimited, "too many messages");
+    reply.rateLimited = true;
+    return reply;
+  }
+  if (parseError) {
+    return errorReply(null, SignalingError::kBadRequest, "message is not JSON");
+  }
+  if (request == nullptr) {
+    return errorReply(null, SignalingError::kBadRequest, "message is not a JSON object");
+  }
+  if (!isValidId(id)) {
+    return errorReply(null, SignalingError::kBadRequest,
+                      "id is missing or not a string or integer");
+  }
+  const json::value* typeValue = request->if_contains("type");
+  if (typeValue == nullptr || !typeValue->is_string()) {
+    return errorReply(*id, SignalingError::kBadRequest, "type is missing or not a string");
+  }
+  const std::string_view type = typeValue->get_string();
+  try {
+    if (type == "authenticate") {
+      return authenticate(*request, *id, wallClock);
+    }
+    if (type != "ping") {
+      return errorReply(*id, SignalingError::kUnknownType,
+                        "unknown type: " + std::string(echoable(type)));
+    }
+    // Every known request but authenticate needs an authenticated connection.
+    if (!identity_) {
+      return errorReply(*id, SignalingError::kUnauthorized, "authenticate first");
+    }
+    return resultReply(*id, {});
+  } catch (const std::exception&) {
+    // The reason stays in the server: it may name internals the client has no use for.
+    return errorReply(*id, SignalingError::kInternal, "internal error");
+  }
+}
+
+SignalingReply SignalingProtocol::onBinaryMessage(TokenBucket::Clock::time_point now) {
+  const bool withinRate = bucket_.take(now);
+  SignalingReply reply = errorReply(
+      json::value(), withinRate ? SignalingError::kBadRequest : SignalingError::kRateLimited,
+      "messages are JSON text, not binary");
+  reply.rateLimited = !withinRate;
+  return reply;
+}
+
+SignalingReply SignalingProtocol::authenticate(const json::object& request, const json::value& id,
+                                               std::chrono::system_clock::time_point wallClock) {
+  const json::value* token = request.if_contains("token");
+  if (token == nullptr || !token->is_string()) {
+    return errorReply(id, SignalingError::kBadRequest, "token is missing or not a string");
+  }
+  TokenVerification verification = verifier_.verify(token->get_string(), wallClock);
+  if (!verification.token) {
+    SignalingReply reply =
+        errorReply(id, SignalingError::kUnauthorized,
+                   "token refused: " + std::string(toString(verification.error)));
+    reply.close = true;
+    reply.authFailure = verification.error;
+    return reply;
+  }
+  identity_ = std::move(verification.token);
+  json::object result;
+  result["user"] = identity_->user;
+  result["room"] = identity_->room.text();
+  return resultReply(id, std::move(result));
+}
+
+}  // namespace chorus::signaling

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/fwd.hpp>
+
+#include "signaling/auth/AccessToken.h"
+#include "signaling/auth/TokenVerifier.h"
+#include "signaling/ws/TokenBucket.h"
+
+namespace chorus::signaling {
+
+struct SignalingLimits {
+  std::size_t maxMessageBytes = std::size_t{64} * 1024;
+  unsigned messagesPerSecond = 20;
+  // Messages a client may send at once after being quiet: twice the rate.
+  unsigned burst() const noexcept { return messagesPerSecond * 2; }
+};
+
+// What to send back for one client message.
+struct SignalingReply {
+  std::string text;                            // one JSON reply
+  bool close = false;                          // close the connection after sending it
+  TokenError authFailure = TokenError::kNone;  // set when a token was refused, for counting
+  bool rateLimited = false;                    // the message was refused for the rate limit
+};
+
+// One WebSocket connection's protocol state, without the socket: it reads a client's text
+// message and says what to answer (docs/signaling.md, "WebSocket API"). The session in server/
+// owns the socket and the clocks and calls it for every message, in order, on one thread.
+class SignalingProtocol {
+ public:
+  static constexpr int kVersion = 1;
+
+  SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
+                    TokenBucket::Clock::time_point now);
+
+  // The first server message: the protocol version and the limits the client must respect.
+  std::string hello() const;
+
+  SignalingReply onMessage(std::string_view text, TokenBucket::Clock::time_point now,
+                           std::chrono::system_clock::time_point wallClock);
+
+  // The API is JSON text; a binary message is a bad_request (it counts against the rate too).
+  SignalingReply onBinaryMessage(TokenBucket::Clock::time_point now);
+
+  const std::optional<AccessToken>& identity() const noexcept { return identity_; }
+
+ private:
+  SignalingReply authenticate(const boost::json::object& request, const boost::json::value& id,
+                              std::chrono::system_clock::time_point wallClock);
+
+  const TokenVerifier& verifier_;
+  SignalingLimits limits_;
+  TokenBucket bucket_;
+  std::optional<AccessToken> identity_;
+};
+
+}  // namespace chorus::signaling
