@@ -616,58 +616,59 @@ TEST_F(DtlsEndpointTest, GarbageIsReportedOrIgnoredAndTheHandshakeStillCompletes
   EXPECT_TRUE(events_.failures.empty());
 }
 
-TEST_F(DtlsEndpointTest, TwoEndpointsHandshakeAndAgreeOnKeys) {
-  const auto otherCertificate = DtlsCertificate::generate(kCertificateTime);
-  ASSERT_TRUE(otherCertificate);
-  Wire clientWire;
-  Events clientEvents;
-  DtlsEndpoint client(*otherCertificate, DtlsRole::kClient, ourCertificate().fingerprint(),
-                      clientEvents, clientWire);
-  DtlsEndpoint server(ourCertificate(), DtlsRole::kServer, otherCertificate->fingerprint(), events_,
-                      wire_);
-  server.start(clock_.now());
-  client.start(clock_.now());
-  exchange(client, clientWire, server, wire_, clock_.now());
+// Two DtlsEndpoints, ours as server (on wire_ and events_) and another as client, both started.
+class DtlsEndpointPairTest : public DtlsEndpointTest {
+ protected:
+  DtlsEndpointPairTest() {
+    server_.start(clock_.now());
+    client_.start(clock_.now());
+  }
 
-  ASSERT_TRUE(clientEvents.keys && events_.keys);
-  EXPECT_EQ(clientEvents.keys->profile, SrtpProfile::kAeadAes128Gcm);
+  static const DtlsCertificate& clientCertificate() {
+    static const DtlsCertificate kCertificate = *DtlsCertificate::generate(kCertificateTime);
+    return kCertificate;
+  }
+
+  Wire clientWire_;
+  Events clientEvents_;
+  DtlsEndpoint client_{clientCertificate(), DtlsRole::kClient, ourCertificate().fingerprint(),
+                       clientEvents_, clientWire_};
+  DtlsEndpoint server_{ourCertificate(), DtlsRole::kServer, clientCertificate().fingerprint(),
+                       events_, wire_};
+};
+
+TEST_F(DtlsEndpointPairTest, TwoEndpointsHandshakeAndAgreeOnKeys) {
+  exchange(client_, clientWire_, server_, wire_, clock_.now());
+
+  ASSERT_TRUE(clientEvents_.keys && events_.keys);
+  EXPECT_EQ(clientEvents_.keys->profile, SrtpProfile::kAeadAes128Gcm);
   EXPECT_EQ(events_.keys->profile, SrtpProfile::kAeadAes128Gcm);
-  EXPECT_TRUE(sameKey(clientEvents.keys->local, events_.keys->remote));
-  EXPECT_TRUE(sameKey(clientEvents.keys->remote, events_.keys->local));
+  EXPECT_TRUE(sameKey(clientEvents_.keys->local, events_.keys->remote));
+  EXPECT_TRUE(sameKey(clientEvents_.keys->remote, events_.keys->local));
 }
 
-TEST_F(DtlsEndpointTest, LostFinalFlightIsRecoveredByTheClientsRetransmission) {
-  const auto otherCertificate = DtlsCertificate::generate(kCertificateTime);
-  ASSERT_TRUE(otherCertificate);
-  Wire clientWire;
-  Events clientEvents;
-  DtlsEndpoint client(*otherCertificate, DtlsRole::kClient, ourCertificate().fingerprint(),
-                      clientEvents, clientWire);
-  DtlsEndpoint server(ourCertificate(), DtlsRole::kServer, otherCertificate->fingerprint(), events_,
-                      wire_);
-  server.start(clock_.now());
-  client.start(clock_.now());
+TEST_F(DtlsEndpointPairTest, LostFinalFlightIsRecoveredByTheClientsRetransmission) {
   // ClientHello → server flight → client flight; the server's ChangeCipherSpec + Finished is lost.
-  for (const auto& d : clientWire.take()) {
-    server.onDatagram(d, clock_.now());
+  for (const auto& d : clientWire_.take()) {
+    server_.onDatagram(d, clock_.now());
   }
   for (const auto& d : wire_.take()) {
-    client.onDatagram(d, clock_.now());
+    client_.onDatagram(d, clock_.now());
   }
-  for (const auto& d : clientWire.take()) {
-    server.onDatagram(d, clock_.now());
+  for (const auto& d : clientWire_.take()) {
+    server_.onDatagram(d, clock_.now());
   }
-  ASSERT_EQ(server.state(), DtlsState::kConnected);
+  ASSERT_EQ(server_.state(), DtlsState::kConnected);
   ASSERT_FALSE(wire_.take().empty());
-  ASSERT_EQ(client.state(), DtlsState::kConnecting);
+  ASSERT_EQ(client_.state(), DtlsState::kConnecting);
 
   // RFC 6347 §4.2.4: the client retransmits its flight; the server answers with its last one.
-  clock_.advanceTo(*client.nextTimeout());
-  client.onTimeout(clock_.now());
-  exchange(client, clientWire, server, wire_, clock_.now());
-  EXPECT_EQ(client.state(), DtlsState::kConnected);
-  ASSERT_TRUE(clientEvents.keys);
-  EXPECT_TRUE(sameKey(clientEvents.keys->local, events_.keys->remote));
+  clock_.advanceTo(*client_.nextTimeout());
+  client_.onTimeout(clock_.now());
+  exchange(client_, clientWire_, server_, wire_, clock_.now());
+  EXPECT_EQ(client_.state(), DtlsState::kConnected);
+  ASSERT_TRUE(clientEvents_.keys);
+  EXPECT_TRUE(sameKey(clientEvents_.keys->local, events_.keys->remote));
 }
 
 TEST_F(DtlsEndpointTest, FailureReasonsHaveMetricLabels) {
