@@ -50,6 +50,10 @@ signaling::RoomPolicy roomPolicy(const Config::Rooms& config) {
   policy.maxParticipants = config.maxParticipants;
   policy.emptyRoomGrace = config.emptyRoomGrace;
   policy.resumeWindow = config.resumeWindow;
+  policy.capabilities.videoCodecs.clear();
+  for (const auto codec : config.videoCodecs) {
+    policy.capabilities.videoCodecs.push_back(signaling::CodecPreference::of(codec));
+  }
   return policy;
 }
 

@@ -9,6 +9,7 @@
 
 #include "media/security/DtlsEndpoint.h"
 #include "media/security/SrtpProfile.h"
+#include "signaling/sdp/CodecPreference.h"
 
 namespace chorus::server {
 
@@ -69,6 +70,11 @@ struct Config {
     std::size_t maxParticipants = 100;
     std::chrono::seconds emptyRoomGrace{10};  // an empty room waits this long before closing
     std::chrono::seconds resumeWindow{15};    // a dropped participant may resume for this long
+    // The room codec policy's list (docs/signaling.md, "Room codec policy").
+    std::vector<signaling::VideoCodec> videoCodecs{
+        signaling::VideoCodec::kVp8, signaling::VideoCodec::kVp9,
+        signaling::VideoCodec::kH264ConstrainedBaseline, signaling::VideoCodec::kH264Main,
+        signaling::VideoCodec::kAv1};
   };
   struct Auth {
     // YAML map of application key -> HS256 secret; empty: no application, every token refused.

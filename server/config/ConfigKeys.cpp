@@ -125,6 +125,14 @@ constexpr std::array<std::pair<std::string_view, media::SrtpProfile>, 3> kSrtpPr
     {"aes128_cm_sha1_80", media::SrtpProfile::kAes128CmSha1Tag80},
 }};
 
+constexpr std::array<std::pair<std::string_view, signaling::VideoCodec>, 5> kVideoCodecNames{{
+    {"vp8", signaling::VideoCodec::kVp8},
+    {"vp9", signaling::VideoCodec::kVp9},
+    {"h264-constrained-baseline", signaling::VideoCodec::kH264ConstrainedBaseline},
+    {"h264-main", signaling::VideoCodec::kH264Main},
+    {"av1", signaling::VideoCodec::kAv1},
+}};
+
 std::string_view trimmed(std::string_view word) {
   while (!word.empty() && word.front() == ' ') {
     word.remove_prefix(1);
@@ -135,37 +143,41 @@ std::string_view trimmed(std::string_view word) {
   return word;
 }
 
-// A comma-separated, non-empty list of distinct SRTP profile names.
-template <typename Field>
-ConfigKey srtpProfilesKey(std::string_view name, std::string_view help, Field field) {
+// A comma-separated, non-empty list of distinct names from `names`, most preferred first.
+template <typename Enum, std::size_t N, typename Field>
+ConfigKey enumListKey(std::string_view name, std::string_view help, Field field,
+                      const std::array<std::pair<std::string_view, Enum>, N>& names) {
   return {name, help,
-          [field](Config& config, std::string_view text) -> std::optional<std::string> {
-            std::vector<media::SrtpProfile> profiles;
+          [field, &names](Config& config, std::string_view text) -> std::optional<std::string> {
+            std::vector<Enum> values;
             while (!text.empty()) {
               const std::size_t comma = std::min(text.find(','), text.size());
               const std::string_view word = trimmed(text.substr(0, comma));
               text.remove_prefix(std::min(comma + 1, text.size()));
               const auto* found =
-                  std::find_if(kSrtpProfileNames.begin(), kSrtpProfileNames.end(),
+                  std::find_if(names.begin(), names.end(),
                                [word](const auto& entry) { return entry.first == word; });
-              if (found == kSrtpProfileNames.end() ||
-                  std::find(profiles.begin(), profiles.end(), found->second) != profiles.end()) {
-                return "is not a list of distinct profiles from: aead_aes_128_gcm, "
-                       "aead_aes_256_gcm, aes128_cm_sha1_80";
+              if (found == names.end() ||
+                  std::find(values.begin(), values.end(), found->second) != values.end()) {
+                std::string known;
+                for (const auto& [known_name, value] : names) {
+                  known += (known.empty() ? "" : ", ") + std::string(known_name);
+                }
+                return "is not a list of distinct names from: " + known;
               }
-              profiles.push_back(found->second);
+              values.push_back(found->second);
             }
-            if (profiles.empty()) {
-              return "names no SRTP profile";
+            if (values.empty()) {
+              return "names nothing";
             }
-            field(config) = std::move(profiles);
+            field(config) = std::move(values);
             return std::nullopt;
           },
-          [field](const Config& config) {
+          [field, &names](const Config& config) {
             std::string text;
-            for (const media::SrtpProfile profile : field(config)) {
-              for (const auto& [word, value] : kSrtpProfileNames) {
-                if (value == profile) {
+            for (const Enum chosen : field(config)) {
+              for (const auto& [word, value] : names) {
+                if (value == chosen) {
                   text += (text.empty() ? "" : ",") + std::string(word);
                 }
               }
@@ -285,11 +297,11 @@ std::vector<ConfigKey> buildKeys() {
           "a transport whose peer sent no authentic ICE check for this long is closed "
           "(RFC 7675)",
           [](auto& c) -> auto& { return c.media.iceConsentTimeout; }),
-      srtpProfilesKey(
+      enumListKey(
           "dtls.srtp_profiles",
           "SRTP profiles for DTLS-SRTP, most preferred first, comma-separated: "
           "aead_aes_128_gcm, aead_aes_256_gcm, aes128_cm_sha1_80",
-          [](auto& c) -> auto& { return c.dtls.srtpProfiles; }),
+          [](auto& c) -> auto& { return c.dtls.srtpProfiles; }, kSrtpProfileNames),
       optionalPathKey(
           "dtls.certificate_file",
           "PEM certificate for DTLS; empty: generate an ECDSA P-256 one at start",
@@ -322,6 +334,12 @@ std::vector<ConfigKey> buildKeys() {
       numberKey(
           "rooms.max_participants", "participants a room holds; one more join gets room_full",
           [](auto& c) -> auto& { return c.rooms.maxParticipants; }, 1, kMaxParticipants),
+      enumListKey(
+          "rooms.video_codecs",
+          "video codecs a room may use, most preferred first, comma-separated: vp8, vp9, "
+          "h264-constrained-baseline, h264-main, av1; a room takes the first its first video "
+          "publisher offers",
+          [](auto& c) -> auto& { return c.rooms.videoCodecs; }, kVideoCodecNames),
       secondsKey(
           "rooms.empty_room_grace_seconds",
           "a room whose last participant left closes after this long if nobody joins",

@@ -51,6 +51,22 @@ CodecPreference CodecPreference::av1() {
   return {"AV1", 90000, std::nullopt, "0", std::nullopt, {}, true};
 }
 
+CodecPreference CodecPreference::of(VideoCodec codec) {
+  switch (codec) {
+    case VideoCodec::kVp8:
+      return vp8();
+    case VideoCodec::kVp9:
+      return vp9("0");
+    case VideoCodec::kH264ConstrainedBaseline:
+      return h264(H264Profile::kConstrainedBaseline);
+    case VideoCodec::kH264Main:
+      return h264(H264Profile::kMain);
+    case VideoCodec::kAv1:
+      return av1();
+  }
+  return vp8();
+}
+
 bool CodecPreference::matches(const RtpMap& offered, const Fmtp* offeredFmtp) const {
   if (!equalsIgnoringCase(offered.encodingName, encodingName) || offered.clockRate != clockRate) {
     return false;

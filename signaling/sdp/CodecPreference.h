@@ -10,6 +10,9 @@
 
 namespace chorus::signaling {
 
+// The video codecs an operator can list (rooms.video_codecs).
+enum class VideoCodec : std::uint8_t { kVp8, kVp9, kH264ConstrainedBaseline, kH264Main, kAv1 };
+
 // One codec of the server's configured list, and how an offered payload type is matched
 // against it.
 struct CodecPreference {
@@ -32,6 +35,7 @@ struct CodecPreference {
   static CodecPreference vp9(std::string profileId);
   static CodecPreference h264(H264Profile profile);
   static CodecPreference av1();
+  static CodecPreference of(VideoCodec codec);
 
   // Whether an offered payload type (its rtpmap and fmtp) is this codec.
   bool matches(const RtpMap& offered, const Fmtp* offeredFmtp) const;

@@ -94,7 +94,18 @@ TEST(ConfigLoaderTest, SrtpProfilesAreAnOrderedListOfDistinctNames) {
               }),
               HasSubstr("distinct"));
   EXPECT_THAT(configErrorOf([] { ConfigLoader().set("dtls.srtp_profiles", "", "flag"); }),
-              HasSubstr("names no SRTP profile"));
+              HasSubstr("names nothing"));
+}
+
+TEST(ConfigLoaderTest, VideoCodecsAreAnOrderedListOfKnownCodecs) {
+  ConfigLoader loader;
+  loader.set("rooms.video_codecs", "h264-main, vp8", "flag");
+  EXPECT_EQ(loader.config().rooms.videoCodecs,
+            (std::vector<signaling::VideoCodec>{signaling::VideoCodec::kH264Main,
+                                                signaling::VideoCodec::kVp8}));
+  EXPECT_THAT(toYaml(loader.config()), HasSubstr("video_codecs: h264-main,vp8"));
+  EXPECT_THAT(configErrorOf([] { ConfigLoader().set("rooms.video_codecs", "h265", "flag"); }),
+              HasSubstr("vp8, vp9, h264-constrained-baseline, h264-main, av1"));
 }
 
 TEST(ConfigLoaderTest, BadChoiceListsTheChoices) {
