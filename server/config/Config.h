@@ -67,6 +67,12 @@ struct Config {
     // /ws; empty: any. An upgrade without an Origin header (a native client) is always let in.
     std::vector<std::string> allowedOrigins;
   };
+  // Rooms and their participants (docs/signaling.md, "Rooms and media").
+  struct Rooms {
+    std::size_t maxParticipants = 100;
+    std::chrono::seconds emptyRoomGrace{10};  // an empty room waits this long before closing
+    std::chrono::seconds resumeWindow{15};    // a dropped participant may resume for this long
+  };
   struct Auth {
     // YAML map of application key -> HS256 secret; empty: no application, every token refused.
     std::string applicationsFile;
@@ -81,6 +87,7 @@ struct Config {
   Media media;
   Dtls dtls;
   Signaling signaling;
+  Rooms rooms;
   Auth auth;
 };
 

@@ -93,13 +93,15 @@ bool isQuietEnd(const beast::error_code& error) {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& context, const Config& config, const Api& api,
-                       const signaling::TokenVerifier& verifier, WebSocketCounters& counters)
+                       const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
+                       WebSocketCounters& counters)
     : context_(context),
       config_(config.http),
       signaling_(config.signaling),
       origins_(config.signaling.allowedOrigins),
       api_(api),
       verifier_(verifier),
+      rooms_(rooms),
       counters_(counters),
       acceptor_(context, {asio::ip::make_address(config.http.listenAddress), config.http.port}) {}
 
@@ -150,7 +152,7 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
     const bool upgrade = forWebSocket && beast::websocket::is_upgrade(parser.get());
     const bool originAllowed = origins_.allows(originOf(parser.get()));
     if (upgrade && originAllowed && counters_.open.load() < signaling_.maxConnections) {
-      WebSocketSession session(std::move(stream), signaling_, verifier_, counters_);
+      WebSocketSession session(std::move(stream), signaling_, verifier_, rooms_, counters_);
       co_await session.run(parser.release());
       co_return;
     }

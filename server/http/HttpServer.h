@@ -9,6 +9,7 @@
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
 #include "signaling/http/OriginAllowList.h"
+#include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
 
@@ -19,7 +20,8 @@ class HttpServer {
  public:
   // Binds and listens at once, so a port in use fails start-up.
   HttpServer(boost::asio::io_context& context, const Config& config, const signaling::HttpApi& api,
-             const signaling::TokenVerifier& verifier, WebSocketCounters& counters);
+             const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
+             WebSocketCounters& counters);
 
   void start();
   // Stops accepting; open connections end with the control loop.
@@ -37,6 +39,7 @@ class HttpServer {
   signaling::OriginAllowList origins_;
   const signaling::HttpApi& api_;
   const signaling::TokenVerifier& verifier_;
+  signaling::RoomRegistry& rooms_;
   WebSocketCounters& counters_;
   boost::asio::ip::tcp::acceptor acceptor_;
 };

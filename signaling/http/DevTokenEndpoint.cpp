@@ -9,7 +9,7 @@
 #include "signaling/auth/AccessToken.h"
 #include "signaling/auth/DevApplication.h"
 #include "signaling/http/QueryString.h"
-#include "signaling/http/Utf8Text.h"
+#include "signaling/room/RoomId.h"
 
 namespace chorus::signaling {
 namespace http = boost::beast::http;
@@ -36,23 +36,26 @@ std::variant<TokenSubject, QueryError> subjectOf(std::string_view target) {
   if (!user || user->empty()) {
     return QueryError{"bad_request", "user is missing"};
   }
-  if (user->size() > AccessToken::kMaxUserBytes || !printableCodePoints(*user)) {
-    return QueryError{"bad_request", "user must be 1 to " +
-                                         std::to_string(AccessToken::kMaxUserBytes) +
-                                         " bytes of UTF-8 without control characters"};
+  if (user->size() > AccessToken::kMaxUserBytes || !countCodePoints(*user)) {
+    return QueryError{
+        "bad_request",
+        "user must be 1 to " + std::to_string(AccessToken::kMaxUserBytes) + " bytes of UTF-8"};
   }
   const auto room = query->value("room");
   if (!room || room->empty()) {
     return QueryError{"bad_request", "room is missing"};
   }
-  const auto codePoints = printableCodePoints(*room);
-  if (!codePoints || room->find(RoomPattern::kWildcard) != std::string::npos) {
-    return QueryError{"room_id_invalid", "room must be UTF-8 without control characters or '*'"};
-  }
-  if (*codePoints > DevTokenEndpoint::kMaxRoomCodePoints) {
-    return QueryError{"room_id_too_long", "room must be at most " +
-                                              std::to_string(DevTokenEndpoint::kMaxRoomCodePoints) +
-                                              " characters"};
+  switch (checkRoomId(*room)) {
+    case TextCheck::kValid:
+      break;
+    case TextCheck::kTooLong:
+      return QueryError{
+          "room_id_too_long",
+          "room must be at most " + std::to_string(kMaxRoomIdCodePoints) + " characters"};
+    case TextCheck::kEmpty:
+    case TextCheck::kInvalid:
+      return QueryError{"room_id_invalid",
+                        "room must be letters, marks, digits, punctuation and symbols, not '*'"};
   }
   // Without a '*', a room id of at most 64 code points (256 bytes) is an exact-room pattern.
   return TokenSubject{*user, *RoomPattern::parse(*room)};

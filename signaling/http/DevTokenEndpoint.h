@@ -1,7 +1,6 @@
 #pragma once
 
 #include <chrono>
-#include <cstddef>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -21,8 +20,6 @@ class DevTokenEndpoint {
 
   static constexpr std::string_view kPath = "/dev/token";
   static constexpr std::chrono::hours kTimeToLive{1};
-  // The room id rule, until rooms bring their own: 1 to 64 code points.
-  static constexpr std::size_t kMaxRoomCodePoints = 64;
 
   DevTokenEndpoint();
 

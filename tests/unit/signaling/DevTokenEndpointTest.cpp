@@ -65,11 +65,11 @@ TEST_F(DevTokenEndpointTest, MintsAnHourLongTokenOfTheDevApplicationThatVerifies
 }
 
 TEST_F(DevTokenEndpointTest, QueryIsPercentDecoded) {
-  const auto response = get("/dev/token?room=caf%C3%A9%20ouvert&user=J%C3%BCrgen+M");
+  const auto response = get("/dev/token?room=caf%C3%A9-ouvert&user=J%C3%BCrgen+M");
   ASSERT_EQ(response.result(), http::status::ok);
   const json::value body = json::parse(response.body());
   EXPECT_EQ(body.at("user").as_string(), "J\xC3\xBCrgen M");
-  EXPECT_EQ(body.at("room").as_string(), "caf\xC3\xA9 ouvert");
+  EXPECT_EQ(body.at("room").as_string(), "caf\xC3\xA9-ouvert");
 }
 
 TEST_F(DevTokenEndpointTest, MissingOrEmptyUserOrRoomIsBadRequest) {
@@ -82,14 +82,13 @@ TEST_F(DevTokenEndpointTest, MissingOrEmptyUserOrRoomIsBadRequest) {
   EXPECT_EQ(errorCode("/dev/token?user=alice&room=%zz"), "bad_request");
 }
 
-TEST_F(DevTokenEndpointTest, UserIsAtMost256BytesOfPrintableUtf8) {
+TEST_F(DevTokenEndpointTest, UserIsAtMost256BytesOfUtf8) {
   EXPECT_EQ(errorCode("/dev/token?room=r&user=" + std::string(256, 'u')), "");
   EXPECT_EQ(errorCode("/dev/token?room=r&user=" + std::string(257, 'u')), "bad_request");
-  EXPECT_EQ(errorCode("/dev/token?room=r&user=a%0Ab"), "bad_request");
   EXPECT_EQ(errorCode("/dev/token?room=r&user=%FF"), "bad_request");
 }
 
-TEST_F(DevTokenEndpointTest, RoomIsOneTo64CodePointsWithoutControlsOrWildcard) {
+TEST_F(DevTokenEndpointTest, RoomIdFollowsTheRoomIdRule) {
   std::string sixtyFourCats;
   for (int i = 0; i < 64; ++i) {
     sixtyFourCats += "%F0%9F%90%88";  // U+1F408, four bytes
