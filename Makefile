@@ -8,11 +8,12 @@ all: test
 deps:
 	@scripts/install-deps.sh
 
-# Optimised build, then chorusd with its embedded default configuration (Ctrl-C stops it).
+# Optimised build, then chorusd with the development configuration (dev_mode: the built-in
+# application and the demo page's token endpoint; never for production). Ctrl-C stops it.
 run: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release --target chorusd
-	build/release/server/chorusd
+	build/release/server/chorusd --config deploy/config/dev.yaml
 
 # Unit, integration, e2e and fuzz-regression tests, under AddressSanitizer + UBSan.
 test: deps

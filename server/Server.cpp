@@ -3,6 +3,7 @@
 #include <csignal>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/ip/address.hpp>
@@ -12,6 +13,7 @@
 #include "server/config/ApplicationsFile.h"
 #include "server/log/Logging.h"
 #include "server/metrics/BuildInfo.h"
+#include "signaling/auth/DevApplication.h"
 
 namespace chorus::server {
 
@@ -45,6 +47,36 @@ media::DtlsCertificate loadCertificate(const Config::Dtls& config) {
   return std::move(*certificate);
 }
 
+// Loud on purpose: a server in dev_mode accepts tokens anyone can mint with the published
+// secret, and hands tokens to anyone who asks.
+void warnDevMode() {
+  constexpr std::string_view kRule =
+      "dev_mode ==================================================================";
+  spdlog::warn(kRule);
+  spdlog::warn("dev_mode DEVELOPMENT MODE: NEVER USE THIS CONFIGURATION IN PRODUCTION");
+  spdlog::warn("dev_mode built-in application key={} secret={}", signaling::kDevApplicationKey,
+               signaling::kDevApplicationSecret);
+  spdlog::warn(
+      "dev_mode anyone who reaches this port gets tokens: GET /dev/token?user=<user>&room=<room>");
+  spdlog::warn(kRule);
+}
+
+// The configured applications, and the development one in dev_mode.
+signaling::ApplicationRegistry applicationsFor(const Config& config) {
+  auto applications = loadApplications(config.auth.applicationsFile);
+  if (config.devMode) {
+    try {
+      applications.add(std::string(signaling::kDevApplicationKey),
+                       std::string(signaling::kDevApplicationSecret));
+    } catch (const std::invalid_argument& error) {
+      throw ConfigError("dev_mode: cannot add the application " +
+                        std::string(signaling::kDevApplicationKey) + ": " + error.what());
+    }
+    warnDevMode();
+  }
+  return applications;
+}
+
 signaling::RoomPolicy roomPolicy(const Config::Rooms& config) {
   signaling::RoomPolicy policy;
   policy.maxParticipants = config.maxParticipants;
@@ -74,8 +106,8 @@ Server::Server(const Config& config, unsigned workerCount)
       iceTcpCollector_(iceTcp_, shards_),
       webSocketCollector_(webSocketCounters_),
       roomCollector_(rooms_),
-      tokenVerifier_(loadApplications(config.auth.applicationsFile)),
-      api_(*this, config.http.webRoot),
+      tokenVerifier_(applicationsFor(config)),
+      api_(*this, config.http.webRoot, config.devMode),
       http_(control_, config, api_, tokenVerifier_, rooms_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   for (std::size_t index = 0; index < shards_.size(); ++index) {

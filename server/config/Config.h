@@ -64,6 +64,9 @@ struct Config {
     std::size_t maxConnections = 10000;
     std::chrono::seconds handshakeTimeout{10};
     std::chrono::seconds idleTimeout{30};  // pinged at half of it; closed if nothing comes back
+    // Origins (RFC 6454 §6.1 serializations, scheme and host lowercased) whose pages may open
+    // /ws; empty: any. An upgrade without an Origin header (a native client) is always let in.
+    std::vector<std::string> allowedOrigins;
   };
   // Rooms and their participants (docs/signaling.md, "Rooms and media").
   struct Rooms {
@@ -81,6 +84,9 @@ struct Config {
     std::string applicationsFile;
   };
 
+  // Development conveniences that must never reach production: the built-in application
+  // signaling::kDevApplicationKey and the token endpoint GET /dev/token.
+  bool devMode = false;
   Log log;
   Http http;
   Workers workers;

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "signaling/http/OriginAllowList.h"
+
 namespace chorus::server {
 namespace {
 
@@ -48,6 +50,19 @@ ConfigKey numberKey(std::string_view name, std::string_view help, Field field, s
             return std::nullopt;
           },
           [field](const Config& config) { return std::to_string(field(config)); }};
+}
+
+template <typename Field>
+ConfigKey boolKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            if (text != "true" && text != "false") {
+              return "is not true or false";
+            }
+            field(config) = text == "true";
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config) ? "true" : "false"; }};
 }
 
 template <typename Field>
@@ -186,6 +201,37 @@ ConfigKey enumListKey(std::string_view name, std::string_view help, Field field,
           }};
 }
 
+// A comma-separated list of web origins (signaling::OriginAllowList); empty text: none.
+template <typename Field>
+ConfigKey originsKey(std::string_view name, std::string_view help, Field field) {
+  ConfigKey key{name, help,
+                [field](Config& config, std::string_view text) -> std::optional<std::string> {
+                  std::vector<std::string> origins;
+                  while (!text.empty()) {
+                    const std::size_t comma = std::min(text.find(','), text.size());
+                    const std::string_view word = trimmed(text.substr(0, comma));
+                    text.remove_prefix(std::min(comma + 1, text.size()));
+                    const auto origin = signaling::OriginAllowList::normalize(word);
+                    if (!origin) {
+                      return "has \"" + std::string(word) +
+                             "\", which is not an origin like https://app.example.com[:port]";
+                    }
+                    origins.push_back(*origin);
+                  }
+                  field(config) = std::move(origins);
+                  return std::nullopt;
+                },
+                [field](const Config& config) {
+                  std::string text;
+                  for (const std::string& origin : field(config)) {
+                    text += (text.empty() ? "" : ",") + origin;
+                  }
+                  return text;
+                }};
+  key.list = true;
+  return key;
+}
+
 template <typename Enum, std::size_t N, typename Field>
 ConfigKey choiceKey(std::string_view name, std::string_view help, Field field,
                     std::array<std::pair<std::string_view, Enum>, N> choices) {
@@ -237,6 +283,11 @@ std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxConnections = 1000000;
   constexpr std::uint64_t kMaxParticipants = 10000;
   return {
+      boolKey(
+          "dev_mode",
+          "development only: the built-in application chorus-dev and GET /dev/token; never "
+          "in production",
+          [](auto& c) -> auto& { return c.devMode; }),
       choiceKey(
           "log.level", "least severe level written: trace, debug, info, warn, error",
           [](auto& c) -> auto& { return c.log.level; }, kLogLevels),
@@ -331,6 +382,11 @@ std::vector<ConfigKey> buildKeys() {
           "a WebSocket connection silent for this long is pinged at half of it and closed "
           "if nothing comes back",
           [](auto& c) -> auto& { return c.signaling.idleTimeout; }),
+      originsKey(
+          "signaling.allowed_origins",
+          "origins whose pages may open /ws (https://app.example.com), comma-separated; "
+          "empty: any; an upgrade without Origin is always allowed",
+          [](auto& c) -> auto& { return c.signaling.allowedOrigins; }),
       numberKey(
           "rooms.max_participants", "participants a room holds; one more join gets room_full",
           [](auto& c) -> auto& { return c.rooms.maxParticipants; }, 1, kMaxParticipants),

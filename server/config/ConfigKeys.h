@@ -18,6 +18,8 @@ struct ConfigKey {
   // Sets the key from text; returns why the text is not acceptable, or nothing on success.
   std::function<std::optional<std::string>(Config&, std::string_view)> assign;
   std::function<std::string(const Config&)> show;
+  // Takes a list: a YAML sequence, or items separated by commas in a variable or flag.
+  bool list = false;
 
   // CHORUS_HTTP_PORT for http.port.
   std::string environmentName() const;

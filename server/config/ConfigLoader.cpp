@@ -17,6 +17,20 @@ std::string inQuotes(std::string_view text) {
   return "\"" + std::string(text) + "\"";
 }
 
+// A YAML sequence of scalars as the comma-separated text a list key's assign() takes.
+std::string joinedItems(const YAML::Node& sequence, const std::string& where,
+                        const std::string& name) {
+  std::string text;
+  for (const auto& item : sequence) {
+    if (!item.IsScalar() || item.Scalar().find(',') != std::string::npos) {
+      throw ConfigError(where + ": key " + inQuotes(name) +
+                        " is a list of single values without commas");
+    }
+    text += (text.empty() ? "" : ",") + item.Scalar();
+  }
+  return text;
+}
+
 // Walks a YAML mapping and hands each scalar to `set` under its dotted path ("http.port").
 // Recursion is bounded by the file's nesting, and config files are the operator's own.
 void applyNode(  // NOLINT(misc-no-recursion)
@@ -26,15 +40,37 @@ void applyNode(  // NOLINT(misc-no-recursion)
     const std::string name = prefix + entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
     const std::string where = std::string(source) + ":" + std::to_string(value.Mark().line + 1);
+    const ConfigKey* key = findConfigKey(name);
     if (value.IsMap()) {
       applyNode(loader, value, name + ".", source);
     } else if (value.IsScalar()) {
       loader.set(name, value.Scalar(), where);
+    } else if (value.IsSequence() && key != nullptr && key->list) {
+      loader.set(name, joinedItems(value, where, name), where);
     } else {
       throw ConfigError(where + ": key " + inQuotes(name) +
                         (value.IsSequence() ? " is a list; it takes one value" : " has no value"));
     }
   }
+}
+
+// One key's line of --print-config: a list key as a flow sequence, others as a scalar.
+void writeValue(YAML::Emitter& out, const ConfigKey& key, const std::string& leaf,
+                const Config& config) {
+  out << YAML::Key << leaf << YAML::Value;
+  const std::string text = key.show(config);
+  if (key.list) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (std::size_t start = 0; start < text.size();) {
+      const std::size_t comma = std::min(text.find(',', start), text.size());
+      out << text.substr(start, comma - start);
+      start = comma + 1;
+    }
+    out << YAML::EndSeq;
+  } else {
+    out << text;
+  }
+  out << YAML::Comment(std::string(key.help));
 }
 
 }  // namespace
@@ -117,11 +153,14 @@ std::string toYaml(const Config& config) {
   out << YAML::Comment("chorusd configuration; every key may be left out to keep its default");
   out << YAML::BeginMap;
   for (const auto& [section, keys] : sections) {
+    if (keys.size() == 1 && keys.front()->name == section) {
+      // A top-level key such as dev_mode.
+      writeValue(out, *keys.front(), std::string(section), config);
+      continue;
+    }
     out << YAML::Key << std::string(section) << YAML::Value << YAML::BeginMap;
     for (const ConfigKey* key : keys) {
-      const std::string leaf(key->name.substr(section.size() + 1));
-      out << YAML::Key << leaf << YAML::Value << key->show(config)
-          << YAML::Comment(std::string(key->help));
+      writeValue(out, *key, std::string(key->name.substr(section.size() + 1)), config);
     }
     out << YAML::EndMap;
   }

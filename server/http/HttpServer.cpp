@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -73,6 +75,15 @@ Api::Response upgradeRequired(const Api::Request& request) {
   return response;
 }
 
+// RFC 6455 §4.1 item 8: a browser names the page's origin; a native client sends none.
+std::optional<std::string_view> originOf(const Api::Request& request) {
+  const auto origin = request.find(http::field::origin);
+  if (origin == request.end()) {
+    return std::nullopt;
+  }
+  return origin->value();
+}
+
 bool isQuietEnd(const beast::error_code& error) {
   return error == http::error::end_of_stream || error == asio::error::eof ||
          error == beast::error::timeout || error == asio::error::connection_reset ||
@@ -87,6 +98,7 @@ HttpServer::HttpServer(asio::io_context& context, const Config& config, const Ap
     : context_(context),
       config_(config.http),
       signaling_(config.signaling),
+      origins_(config.signaling.allowedOrigins),
       api_(api),
       verifier_(verifier),
       rooms_(rooms),
@@ -137,14 +149,19 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
       break;
     }
     const bool forWebSocket = isWebSocketPath(parser.get().target());
-    if (forWebSocket && beast::websocket::is_upgrade(parser.get()) &&
-        counters_.open.load() < signaling_.maxConnections) {
+    const bool upgrade = forWebSocket && beast::websocket::is_upgrade(parser.get());
+    const bool originAllowed = origins_.allows(originOf(parser.get()));
+    if (upgrade && originAllowed && counters_.open.load() < signaling_.maxConnections) {
       WebSocketSession session(std::move(stream), signaling_, verifier_, rooms_, counters_);
       co_await session.run(parser.release());
       co_return;
     }
     Api::Response response;
-    if (forWebSocket && beast::websocket::is_upgrade(parser.get())) {
+    if (upgrade && !originAllowed) {
+      ++counters_.refusedForOrigin;
+      response = Api::textResponse(http::status::forbidden, "origin not allowed",
+                                   parser.get().version(), false);
+    } else if (upgrade) {
       ++counters_.refused;
       response = Api::textResponse(http::status::service_unavailable,
                                    "too many WebSocket connections", parser.get().version(), false);

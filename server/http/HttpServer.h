@@ -8,6 +8,7 @@
 #include "server/http/WebSocketCounters.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
+#include "signaling/http/OriginAllowList.h"
 #include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
@@ -35,6 +36,7 @@ class HttpServer {
   boost::asio::io_context& context_;
   Config::Http config_;
   Config::Signaling signaling_;
+  signaling::OriginAllowList origins_;
   const signaling::HttpApi& api_;
   const signaling::TokenVerifier& verifier_;
   signaling::RoomRegistry& rooms_;

@@ -9,9 +9,13 @@ namespace chorus::server {
 std::vector<prometheus::MetricFamily> WebSocketCollector::Collect() const {
   auto open = gaugeFamily("chorus_websocket_connections", "open WebSocket connections on /ws");
   addSample(open, static_cast<double>(counters_.open.load()));
-  auto refused = counterFamily("chorus_websocket_upgrades_refused_total",
-                               "WebSocket upgrades answered 503 for signaling.max_connections");
-  addSample(refused, static_cast<double>(counters_.refused.load()));
+  auto refused =
+      counterFamily("chorus_websocket_upgrades_refused_total",
+                    "WebSocket upgrades refused, by reason: max_connections (503), origin (403)");
+  addSample(refused, static_cast<double>(counters_.refused.load()),
+            {{"reason", "max_connections"}});
+  addSample(refused, static_cast<double>(counters_.refusedForOrigin.load()),
+            {{"reason", "origin"}});
   auto rateLimited = counterFamily("chorus_websocket_rate_limited_total",
                                    "WebSocket messages answered rate_limited");
   addSample(rateLimited, static_cast<double>(counters_.rateLimited.load()));

@@ -1,5 +1,6 @@
 #include "signaling/http/HttpApi.h"
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -21,8 +22,12 @@ HttpApi::Response probe(const HealthReport& report, const HttpApi::Request& requ
 
 }  // namespace
 
-HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot)
-    : status_(status), demo_(webRoot / "demo") {}
+HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot, bool devTokens)
+    : status_(status), demo_(webRoot / "demo") {
+  if (devTokens) {
+    devTokens_.emplace();
+  }
+}
 
 HttpApi::Response HttpApi::handle(const Request& request) const {
   const bool isHead = request.method() == http::verb::head;
@@ -53,6 +58,9 @@ HttpApi::Response HttpApi::route(const Request& request) const {
   }
   if (path == "/metrics") {
     return metrics(request);
+  }
+  if (devTokens_ && path == DevTokenEndpoint::kPath) {
+    return devTokens_->handle(request, std::chrono::system_clock::now());
   }
   return file(request);
 }

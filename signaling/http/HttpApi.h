@@ -1,24 +1,29 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "signaling/ProcessStatus.h"
+#include "signaling/http/DevTokenEndpoint.h"
 #include "signaling/http/StaticFiles.h"
 
 namespace chorus::signaling {
 
-// The plain-HTTP part of the control port: probes, metrics and the web client. It turns a
+// The plain-HTTP part of the control port: probes, metrics, the web client and, in dev_mode
+// only, the development token endpoint (DevTokenEndpoint). It turns a
 // parsed request into a response and knows nothing of sockets, so it is tested without any.
 class HttpApi {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
-  HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot);
+  // `devTokens`: serve GET /dev/token (dev_mode); otherwise that path is as unknown as any.
+  HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot,
+          bool devTokens = false);
 
   Response handle(const Request& request) const;
 
@@ -33,6 +38,7 @@ class HttpApi {
 
   const ProcessStatus& status_;
   StaticFiles demo_;
+  std::optional<DevTokenEndpoint> devTokens_;
 };
 
 }  // namespace chorus::signaling

@@ -35,9 +35,16 @@ struct WebSocketClient::State {
   }
 };
 
-WebSocketClient::WebSocketClient(std::uint16_t port) : state_(std::make_unique<State>()) {
+WebSocketClient::WebSocketClient(std::uint16_t port, std::string_view origin)
+    : state_(std::make_unique<State>()) {
   beast::get_lowest_layer(state_->socket)
       .connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  if (!origin.empty()) {
+    state_->socket.set_option(websocket::stream_base::decorator(
+        [value = std::string(origin)](websocket::request_type& request) {
+          request.set(beast::http::field::origin, value);
+        }));
+  }
   bool done = false;
   beast::error_code result;
   state_->socket.async_handshake("127.0.0.1", "/ws", [&](beast::error_code error) {

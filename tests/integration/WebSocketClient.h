@@ -15,8 +15,9 @@ class WebSocketClient {
  public:
   static constexpr std::chrono::seconds kTimeout{10};
 
-  // Connects to ws://127.0.0.1:port/ws and completes the handshake; throws on failure.
-  explicit WebSocketClient(std::uint16_t port);
+  // Connects to ws://127.0.0.1:port/ws and completes the handshake, sending `origin` as the
+  // Origin header as a browser would; throws on failure.
+  explicit WebSocketClient(std::uint16_t port, std::string_view origin = {});
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;

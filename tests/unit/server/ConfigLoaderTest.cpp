@@ -172,5 +172,65 @@ TEST(ConfigLoaderTest, EveryKeyIsDocumentedInTheReadme) {
   }
 }
 
+TEST(ConfigLoaderTest, DevModeIsOffByDefaultAndTakesTrueOrFalse) {
+  EXPECT_FALSE(ConfigLoader().config().devMode);
+  ConfigLoader loader;
+  loader.applyYaml("dev_mode: true\n", "t");
+  EXPECT_TRUE(loader.config().devMode);
+  loader.set("dev_mode", "false", "flag");
+  EXPECT_FALSE(loader.config().devMode);
+  EXPECT_THAT(configErrorOf([] { ConfigLoader().set("dev_mode", "yes", "flag"); }),
+              HasSubstr("is not true or false"));
+}
+
+TEST(ConfigLoaderTest, AllowedOriginsTakeAYamlListOrCommasAndAreNormalized) {
+  ConfigLoader loader;
+  loader.applyYaml(
+      "signaling:\n  allowed_origins:\n    - HTTPS://App.Example.com\n"
+      "    - http://localhost:8080\n",
+      "t");
+  EXPECT_EQ(loader.config().signaling.allowedOrigins,
+            (std::vector<std::string>{"https://app.example.com", "http://localhost:8080"}));
+  loader.set("signaling.allowed_origins", "https://a.example, https://b.example", "flag");
+  EXPECT_EQ(loader.config().signaling.allowedOrigins,
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  loader.applyYaml("signaling:\n  allowed_origins: []\n", "t");
+  EXPECT_TRUE(loader.config().signaling.allowedOrigins.empty());
+  EXPECT_THAT(configErrorOf([] {
+                ConfigLoader().set("signaling.allowed_origins", "https://a.example/", "flag");
+              }),
+              HasSubstr("signaling.allowed_origins"));
+}
+
+TEST(ConfigLoaderTest, PrintedTopLevelAndListKeysReadBack) {
+  ConfigLoader changed;
+  changed.applyYaml(
+      "dev_mode: true\nsignaling:\n  allowed_origins: [https://a.example, https://b.example]\n",
+      "t");
+  const std::string printed = toYaml(changed.config());
+  ConfigLoader reread;
+  reread.applyYaml(printed, "printed");
+  EXPECT_EQ(toYaml(reread.config()), printed);
+  EXPECT_TRUE(reread.config().devMode);
+  EXPECT_EQ(reread.config().signaling.allowedOrigins.size(), 2U);
+  ConfigLoader defaults;
+  defaults.applyYaml(toYaml(Config{}), "printed defaults");
+  EXPECT_TRUE(defaults.config().signaling.allowedOrigins.empty());
+}
+
+// The sample files in deploy/config must stay loadable as the configuration evolves.
+TEST(ConfigLoaderTest, SampleConfigFilesLoad) {
+  ConfigLoader development;
+  development.applyYamlFile(CHORUS_SOURCE_DIR "/deploy/config/dev.yaml");
+  EXPECT_TRUE(development.config().devMode);
+
+  ConfigLoader production;
+  production.applyYamlFile(CHORUS_SOURCE_DIR "/deploy/config/production.yaml");
+  EXPECT_FALSE(production.config().devMode);
+  EXPECT_EQ(production.config().http.listenAddress, "0.0.0.0");
+  EXPECT_EQ(production.config().media.listenAddress, "0.0.0.0");
+  EXPECT_FALSE(production.config().auth.applicationsFile.empty());
+}
+
 }  // namespace
 }  // namespace chorus::server

@@ -92,5 +92,17 @@ TEST_F(HttpApiTest, KeepAliveFollowsTheRequest) {
   EXPECT_FALSE(api_.handle(request).keep_alive());
 }
 
+TEST_F(HttpApiTest, DevTokenIsAnUnknownPathUnlessEnabled) {
+  const auto off = request(http::verb::get, "/dev/token?user=alice&room=standup");
+  EXPECT_EQ(off.result(), http::status::not_found);
+  EXPECT_EQ(off.body(), request(http::verb::get, "/no/such/path").body());
+
+  const HttpApi devApi{status_, web_.root(), true};
+  const HttpApi::Request devRequest{http::verb::get, "/dev/token?user=alice&room=standup", 11};
+  const auto on = devApi.handle(devRequest);
+  EXPECT_EQ(on.result(), http::status::ok);
+  EXPECT_EQ(on[http::field::content_type], "application/json");
+}
+
 }  // namespace
 }  // namespace chorus::signaling
