@@ -17,8 +17,13 @@ const kRoom = 'e2e-publish';
 // Packets that passed SRTP, wanted within kMediaTimeoutMs of the transport being connected:
 // Chromium's fake devices send about 50 audio packets a second and a few hundred video ones.
 const kWantedRtpPackets = 50;
+// The metrics a failure message lists, when not zero.
+const kMediaMetricPrefixes = ['chorus_udp_', 'chorus_media_', 'chorus_transport', 'chorus_dtls_'];
 const kStepTimeoutMs = 15_000;
+const kPublishTimeoutMs = 30_000;
 const kMediaTimeoutMs = 20_000;
+// Outer bounds, should a wait without its own deadline hang.
+const kTestTimeoutMs = 90_000;
 
 let chorusd;
 let browser;
@@ -69,7 +74,9 @@ function onPage(name, argument, timeoutMs = kStepTimeoutMs) {
   );
 }
 
-test('a page served by chorusd authenticates over /ws with a minted token', async (t) => {
+test('a page served by chorusd authenticates over /ws with a minted token', {
+  timeout: kTestTimeoutMs,
+}, async (t) => {
   await reportingFailure(t, async () => {
     page = await openPage(browser);
     await page.goto(`${chorusd.baseUrl}/publish.html`, { timeout: kStepTimeoutMs });
@@ -83,11 +90,13 @@ test('a page served by chorusd authenticates over /ws with a minted token', asyn
   });
 });
 
-test('chromium publishes audio and video: DTLS connected, RTP decrypted by the server', async (t) => {
+test('chromium publishes audio and video: DTLS connected, RTP decrypted by the server', {
+  timeout: kTestTimeoutMs,
+}, async (t) => {
   await reportingFailure(t, async () => {
     assert.ok(page, 'the authenticate test opened no page');
     // setRemoteDescription(answer) resolving inside `publish` is what says the answer parses.
-    const published = await onPage('publish', { room: kRoom, name: 'Chromium' });
+    const published = await onPage('publish', { room: kRoom, name: 'Chromium' }, kPublishTimeoutMs);
     assert.equal(published.dtlsState, 'connected');
     assert.deepEqual(published.tracks.map((track) => track.kind).sort(), ['audio', 'video']);
 
@@ -117,7 +126,7 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
         describe: (last) =>
           `chorus_media_packets_received_total{kind="rtp"} is ${last.decrypted}, wanted over ` +
           `${kWantedRtpPackets}; non-zero media counters:\n` +
-          describeNonZero(last.samples, ['chorus_udp_', 'chorus_media_', 'chorus_transport', 'chorus_dtls_']),
+          describeNonZero(last.samples, kMediaMetricPrefixes),
       },
     );
     const authFailures = sampleValue(seen.samples, 'chorus_udp_datagrams_dropped_total', {

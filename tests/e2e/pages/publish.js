@@ -35,7 +35,8 @@ class Signaling {
     this.events = [];
     socket.addEventListener('message', (event) => this.#onMessage(event.data));
     socket.addEventListener('close', (event) => {
-      this.#closed = `WebSocket closed (code ${event.code}${event.reason ? `, ${event.reason}` : ''})`;
+      const reason = event.reason ? `, ${event.reason}` : '';
+      this.#closed = `WebSocket closed (code ${event.code}${reason})`;
       step(this.#closed);
       for (const { reject } of this.#pending.values()) reject(new Error(this.#closed));
       this.#pending.clear();
@@ -84,8 +85,9 @@ class Signaling {
       if (!pending) return;
       this.#pending.delete(message.id);
       if (message.error) {
-        const error = new Error(`${pending.type} refused: ${message.error.code}: ${message.error.message}`);
-        error.code = message.error.code;
+        const { code, message: text } = message.error;
+        const error = new Error(`${pending.type} refused: ${code}: ${text}`);
+        error.code = code;
         pending.reject(error);
       } else {
         pending.resolve(message.result);
@@ -153,7 +155,8 @@ async function publish({ room, name }) {
   await pc.setLocalDescription(await pc.createOffer());
   step('offer created');
   const published = await signaling.request('publish', { sdp: pc.localDescription.sdp });
-  step(`publish answered: tracks ${published.tracks.map((t) => `${t.track_id} ${t.kind}`).join(', ')}`);
+  const tracks = published.tracks.map((track) => `${track.track_id} ${track.kind}`);
+  step(`publish answered: tracks ${tracks.join(', ')}`);
   await pc.setRemoteDescription({ type: 'answer', sdp: published.sdp });
   step('answer set');
 

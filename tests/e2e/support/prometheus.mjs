@@ -8,7 +8,8 @@ export function parseSamples(text) {
     const match = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\S+)?$/);
     if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+    const labelPairs = (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g);
+    for (const [, key, value] of labelPairs) {
       labels[key] = value.replace(/\\(["\\n])/g, (_, c) => (c === 'n' ? '\n' : c));
     }
     samples.push({ name: match[1], labels, value: Number(match[3]) });
