@@ -25,7 +25,7 @@ build_packages=(
   build-essential cmake ninja-build make pkg-config
   clang-14 lld-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev
-  libssl-dev libsrtp2-dev libusrsctp-dev
+  libssl-dev libsrtp2-dev libusrsctp-dev libicu-dev
   prometheus-cpp-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev zlib1g-dev
 )
 test_packages=(

@@ -6,6 +6,7 @@
 #include <string>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/config/ApplicationsFile.h"
@@ -44,6 +45,14 @@ media::DtlsCertificate loadCertificate(const Config::Dtls& config) {
   return std::move(*certificate);
 }
 
+signaling::RoomPolicy roomPolicy(const Config::Rooms& config) {
+  signaling::RoomPolicy policy;
+  policy.maxParticipants = config.maxParticipants;
+  policy.emptyRoomGrace = config.emptyRoomGrace;
+  policy.resumeWindow = config.resumeWindow;
+  return policy;
+}
+
 }  // namespace
 
 Server::Server(const Config& config, unsigned workerCount)
@@ -51,16 +60,24 @@ Server::Server(const Config& config, unsigned workerCount)
       signals_(control_, SIGINT, SIGTERM),
       certificate_(loadCertificate(config.dtls)),
       shards_(config, workerCount, certificate_),
+      transports_(shards_, certificate_),
+      rooms_(roomPolicy(config.rooms), transports_),
+      roomTimer_(control_),
       iceTcp_(control_,
               {boost::asio::ip::make_address(config.media.listenAddress), config.media.tcpPort},
               shards_, IceTcpListener::Limits{}),
       shardCollector_(shards_),
       iceTcpCollector_(iceTcp_, shards_),
       webSocketCollector_(webSocketCounters_),
+      roomCollector_(rooms_),
       tokenVerifier_(loadApplications(config.auth.applicationsFile)),
       api_(*this, config.http.webRoot),
-      http_(control_, config, api_, tokenVerifier_, webSocketCounters_) {
+      http_(control_, config, api_, tokenVerifier_, rooms_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
+  for (std::size_t index = 0; index < shards_.size(); ++index) {
+    shards_.shard(index).setTransportEvents(this);
+  }
+  metrics_.addCollector(roomCollector_);
   metrics_.addCollector(processCollector_);
   metrics_.addCollector(shardCollector_);
   metrics_.addCollector(iceTcpCollector_);
@@ -76,6 +93,7 @@ int Server::run() {
   });
   shards_.start();
   iceTcp_.start();
+  tickRooms();
   const auto iceTcpEndpoint = iceTcp_.localEndpoint();
   spdlog::info("ice_tcp_listening address={} port={}", iceTcpEndpoint.address().to_string(),
                iceTcpEndpoint.port());
@@ -100,6 +118,30 @@ void Server::onSignal(int signal) {
   http_.stop();
   iceTcp_.stop();
   control_.stop();
+}
+
+void Server::tickRooms() {
+  roomTimer_.expires_after(std::chrono::seconds(1));
+  roomTimer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      rooms_.tick(std::chrono::steady_clock::now());
+      tickRooms();
+    }
+  });
+}
+
+void Server::onTransportConnected(TransportId id) {
+  boost::asio::post(control_, [this, id] {
+    rooms_.onTransportState(id, signaling::TransportState::kConnected,
+                            std::chrono::steady_clock::now());
+  });
+}
+
+void Server::onTransportFailed(TransportId id) {
+  boost::asio::post(control_, [this, id] {
+    rooms_.onTransportState(id, signaling::TransportState::kFailed,
+                            std::chrono::steady_clock::now());
+  });
 }
 
 signaling::HealthReport Server::liveness() const {

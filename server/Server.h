@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "media/security/DtlsCertificate.h"
 #include "server/config/Config.h"
@@ -12,20 +13,24 @@
 #include "server/metrics/IceTcpCollector.h"
 #include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
+#include "server/metrics/RoomCollector.h"
 #include "server/metrics/ShardCollector.h"
 #include "server/metrics/WebSocketCollector.h"
 #include "server/net/IceTcpListener.h"
 #include "server/shard/ShardPool.h"
+#include "server/shard/ShardTransports.h"
+#include "server/shard/TransportEvents.h"
 #include "signaling/ProcessStatus.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
+#include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
 
 // The chorusd process: worker shards, the control thread (the one that calls run()) with HTTP,
 // the ICE-TCP port and signals, and metrics. Constructing it binds every port, so a bad address or
 // a port in use fails before anything starts.
-class Server : public signaling::ProcessStatus {
+class Server : public signaling::ProcessStatus, private TransportEvents {
  public:
   Server(const Config& config, unsigned workerCount);
 
@@ -38,12 +43,20 @@ class Server : public signaling::ProcessStatus {
 
  private:
   void onSignal(int signal);
+  // Resume windows and empty rooms' grace periods, checked every second.
+  void tickRooms();
+  // TransportEvents, from the shards' threads: handed to the rooms on the control thread.
+  void onTransportConnected(TransportId id) override;
+  void onTransportFailed(TransportId id) override;
 
   Config config_;
   boost::asio::io_context control_{1};
   boost::asio::signal_set signals_;
   media::DtlsCertificate certificate_;
   ShardPool shards_;
+  ShardTransports transports_;
+  signaling::RoomRegistry rooms_;
+  boost::asio::steady_timer roomTimer_;
   IceTcpListener iceTcp_;
   MetricsExposition metrics_;
   ProcessCollector processCollector_;
@@ -51,6 +64,7 @@ class Server : public signaling::ProcessStatus {
   IceTcpCollector iceTcpCollector_;
   WebSocketCounters webSocketCounters_;
   WebSocketCollector webSocketCollector_;
+  RoomCollector roomCollector_;
   signaling::TokenVerifier tokenVerifier_;
   signaling::HttpApi api_;
   HttpServer http_;

@@ -42,6 +42,9 @@ struct PacketCounters {
   RelaxedCounter datagramsSent;
   RelaxedCounter bytesSent;
   std::array<RelaxedCounter, kDropReasonCount> datagramsDropped;  // by DropReason
+  // RTP and RTCP packets that passed SRTP/SRTCP authentication and decryption.
+  RelaxedCounter rtpReceived;
+  RelaxedCounter rtcpReceived;
 
   void countReceived(PacketKind kind, std::size_t bytes) noexcept {
     datagramsReceived[static_cast<std::size_t>(kind)].add();

@@ -64,6 +64,12 @@ struct Config {
     std::chrono::seconds handshakeTimeout{10};
     std::chrono::seconds idleTimeout{30};  // pinged at half of it; closed if nothing comes back
   };
+  // Rooms and their participants (docs/signaling.md, "Rooms and media").
+  struct Rooms {
+    std::size_t maxParticipants = 100;
+    std::chrono::seconds emptyRoomGrace{10};  // an empty room waits this long before closing
+    std::chrono::seconds resumeWindow{15};    // a dropped participant may resume for this long
+  };
   struct Auth {
     // YAML map of application key -> HS256 secret; empty: no application, every token refused.
     std::string applicationsFile;
@@ -75,6 +81,7 @@ struct Config {
   Media media;
   Dtls dtls;
   Signaling signaling;
+  Rooms rooms;
   Auth auth;
 };
 

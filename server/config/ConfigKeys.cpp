@@ -223,6 +223,7 @@ std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxPoolSlots = std::uint64_t{1} << 22;
   constexpr std::uint64_t kMaxMessageRate = 10000;
   constexpr std::uint64_t kMaxConnections = 1000000;
+  constexpr std::uint64_t kMaxParticipants = 10000;
   return {
       choiceKey(
           "log.level", "least severe level written: trace, debug, info, warn, error",
@@ -318,6 +319,17 @@ std::vector<ConfigKey> buildKeys() {
           "a WebSocket connection silent for this long is pinged at half of it and closed "
           "if nothing comes back",
           [](auto& c) -> auto& { return c.signaling.idleTimeout; }),
+      numberKey(
+          "rooms.max_participants", "participants a room holds; one more join gets room_full",
+          [](auto& c) -> auto& { return c.rooms.maxParticipants; }, 1, kMaxParticipants),
+      secondsKey(
+          "rooms.empty_room_grace_seconds",
+          "a room whose last participant left closes after this long if nobody joins",
+          [](auto& c) -> auto& { return c.rooms.emptyRoomGrace; }),
+      secondsKey(
+          "rooms.resume_window_seconds",
+          "a participant whose WebSocket dropped may resume for this long before it leaves",
+          [](auto& c) -> auto& { return c.rooms.resumeWindow; }),
       optionalPathKey(
           "auth.applications_file",
           "YAML file mapping application keys to their HS256 secrets (32 bytes or more); "

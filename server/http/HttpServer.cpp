@@ -82,12 +82,14 @@ bool isQuietEnd(const beast::error_code& error) {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& context, const Config& config, const Api& api,
-                       const signaling::TokenVerifier& verifier, WebSocketCounters& counters)
+                       const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
+                       WebSocketCounters& counters)
     : context_(context),
       config_(config.http),
       signaling_(config.signaling),
       api_(api),
       verifier_(verifier),
+      rooms_(rooms),
       counters_(counters),
       acceptor_(context, {asio::ip::make_address(config.http.listenAddress), config.http.port}) {}
 
@@ -137,7 +139,7 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
     const bool forWebSocket = isWebSocketPath(parser.get().target());
     if (forWebSocket && beast::websocket::is_upgrade(parser.get()) &&
         counters_.open.load() < signaling_.maxConnections) {
-      WebSocketSession session(std::move(stream), signaling_, verifier_, counters_);
+      WebSocketSession session(std::move(stream), signaling_, verifier_, rooms_, counters_);
       co_await session.run(parser.release());
       co_return;
     }

@@ -8,6 +8,7 @@
 #include "server/http/WebSocketCounters.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
+#include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
 
@@ -18,7 +19,8 @@ class HttpServer {
  public:
   // Binds and listens at once, so a port in use fails start-up.
   HttpServer(boost::asio::io_context& context, const Config& config, const signaling::HttpApi& api,
-             const signaling::TokenVerifier& verifier, WebSocketCounters& counters);
+             const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
+             WebSocketCounters& counters);
 
   void start();
   // Stops accepting; open connections end with the control loop.
@@ -35,6 +37,7 @@ class HttpServer {
   Config::Signaling signaling_;
   const signaling::HttpApi& api_;
   const signaling::TokenVerifier& verifier_;
+  signaling::RoomRegistry& rooms_;
   WebSocketCounters& counters_;
   boost::asio::ip::tcp::acceptor acceptor_;
 };

@@ -5,6 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -17,6 +18,7 @@ namespace chorus::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -38,8 +40,13 @@ class OpenConnection {
 
 WebSocketSession::WebSocketSession(beast::tcp_stream stream, const Config::Signaling& config,
                                    const signaling::TokenVerifier& verifier,
-                                   WebSocketCounters& counters)
-    : socket_(std::move(stream)), config_(config), verifier_(verifier), counters_(counters) {}
+                                   signaling::RoomRegistry& rooms, WebSocketCounters& counters)
+    : socket_(std::move(stream)),
+      config_(config),
+      verifier_(verifier),
+      rooms_(rooms),
+      counters_(counters),
+      wakeup_(socket_.get_executor()) {}
 
 asio::awaitable<void> WebSocketSession::run(
     beast::http::request<beast::http::string_body> upgrade) {
@@ -57,13 +64,17 @@ asio::awaitable<void> WebSocketSession::run(
     co_return;
   }
   const signaling::SignalingLimits limits{config_.maxMessageBytes, config_.messagesPerSecond};
-  signaling::SignalingProtocol protocol(verifier_, limits, std::chrono::steady_clock::now());
+  signaling::SignalingProtocol protocol(verifier_, limits, std::chrono::steady_clock::now(), rooms_,
+                                        *this);
   socket_.text(true);
-  const std::string hello = protocol.hello();
-  auto [helloError, helloBytes] = co_await socket_.async_write(asio::buffer(hello), kUseTuple);
-  if (helloError) {
-    co_return;
-  }
+  enqueue(protocol.hello());
+  // Whichever loop ends first (the client left, a write failed, a refused token was answered)
+  // cancels the other.
+  co_await (readLoop(protocol) || writeLoop());
+  protocol.onClosed(std::chrono::steady_clock::now());
+}
+
+asio::awaitable<void> WebSocketSession::readLoop(signaling::SignalingProtocol& protocol) {
   beast::flat_buffer buffer;
   for (;;) {
     auto [readError, bytesRead] = co_await socket_.async_read(buffer, kUseTuple);
@@ -76,10 +87,12 @@ asio::awaitable<void> WebSocketSession::run(
     }
     const auto now = std::chrono::steady_clock::now();
     const auto wallClock = std::chrono::system_clock::now();
-    const signaling::SignalingReply reply =
+    handling_ = true;
+    signaling::SignalingReply reply =
         socket_.got_text()
             ? protocol.onMessage(beast::buffers_to_string(buffer.data()), now, wallClock)
             : protocol.onBinaryMessage(now);
+    handling_ = false;
     buffer.consume(buffer.size());
     if (reply.rateLimited) {
       ++counters_.rateLimited;
@@ -87,18 +100,73 @@ asio::awaitable<void> WebSocketSession::run(
     if (reply.authFailure != signaling::TokenError::kNone) {
       ++counters_.authFailures[static_cast<std::size_t>(reply.authFailure)];
     }
-    auto [writeError, bytesWritten] =
-        co_await socket_.async_write(asio::buffer(reply.text), kUseTuple);
-    if (writeError) {
+    enqueue(std::move(reply.text));
+    for (auto& event : deferred_) {
+      enqueue(std::move(event));
+    }
+    deferred_.clear();
+    if (reply.close) {
+      closeAfterFlush_ = true;
+      wakeup_.cancel();
+      // Nothing more is read: the writer sends the reply, then closes.
+      co_await asio::steady_timer(socket_.get_executor(), asio::steady_timer::time_point::max())
+          .async_wait(kUseTuple);
       co_return;
     }
-    if (reply.close) {
+  }
+}
+
+asio::awaitable<void> WebSocketSession::writeLoop() {
+  for (;;) {
+    if (overflowed_) {
+      spdlog::warn("websocket_slow_consumer queued_bytes={}", outboxBytes_);
+      beast::error_code ignored;
+      beast::get_lowest_layer(socket_).socket().close(ignored);
+      co_return;
+    }
+    if (outbox_.empty() && closeAfterFlush_) {
       // RFC 6455 §7.4.1: 1008, the message violated the server's policy (a refused token).
       co_await socket_.async_close(
           websocket::close_reason(websocket::close_code::policy_error, "unauthorized"), kUseTuple);
       co_return;
     }
+    if (outbox_.empty()) {
+      wakeup_.expires_at(asio::steady_timer::time_point::max());
+      auto [waitError] = co_await wakeup_.async_wait(kUseTuple);
+      if (waitError != asio::error::operation_aborted) {
+        co_return;
+      }
+      // Woken by new messages, or cancelled because the session ends: the loop decides.
+      const auto state = co_await asio::this_coro::cancellation_state;
+      if (state.cancelled() != asio::cancellation_type::none) {
+        co_return;
+      }
+      continue;
+    }
+    const std::string message = std::move(outbox_.front());
+    outbox_.pop_front();
+    outboxBytes_ -= message.size();
+    auto [writeError, bytesWritten] =
+        co_await socket_.async_write(asio::buffer(message), kUseTuple);
+    if (writeError) {
+      co_return;
+    }
   }
+}
+
+void WebSocketSession::sendEvent(std::string text) {
+  if (handling_) {
+    deferred_.push_back(std::move(text));
+    return;
+  }
+  enqueue(std::move(text));
+}
+
+void WebSocketSession::enqueue(std::string text) {
+  outboxBytes_ += text.size();
+  outbox_.push_back(std::move(text));
+  overflowed_ = overflowed_ || outboxBytes_ > kMaxOutboxBytes;
+  wakeup_.cancel();
 }
 
 }  // namespace chorus::server

@@ -50,6 +50,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   std::uint64_t bytes = 0;
   std::uint64_t sent = 0;
   std::uint64_t sentBytes = 0;
+  std::uint64_t rtp = 0;
+  std::uint64_t rtcp = 0;
   auto heartbeatAge = gaugeFamily("chorus_worker_heartbeat_age_seconds",
                                   "Time since the worker's event loop last ran its heartbeat");
   const auto now = std::chrono::steady_clock::now();
@@ -65,6 +67,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
     bytes += counters.bytesReceived.value();
     sent += counters.datagramsSent.value();
     sentBytes += counters.bytesSent.value();
+    rtp += counters.rtpReceived.value();
+    rtcp += counters.rtcpReceived.value();
     const std::chrono::duration<double> age = now - shard.lastHeartbeat();
     addSample(heartbeatAge, age.count(), {{"worker", std::to_string(index)}});
   }
@@ -92,9 +96,14 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
     addSample(drops, static_cast<double>(dropped[reason]),
               {{"reason", std::string(toString(static_cast<media::DropReason>(reason)))}});
   }
+  auto media = counterFamily("chorus_media_packets_received_total",
+                             "RTP and RTCP packets that passed SRTP authentication and decryption");
+  addSample(media, static_cast<double>(rtp), {{"kind", "rtp"}});
+  addSample(media, static_cast<double>(rtcp), {{"kind", "rtcp"}});
   auto transportFamilies = transportMetrics();
   std::vector<prometheus::MetricFamily> families{
-      workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, heartbeatAge};
+      workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, media,
+      heartbeatAge};
   families.insert(families.end(), transportFamilies.begin(), transportFamilies.end());
   return families;
 }

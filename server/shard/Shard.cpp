@@ -225,7 +225,11 @@ void Shard::onTransportAddress(media::WebRtcTransport& transport,
 
 void Shard::onTransportConnected(media::WebRtcTransport& transport) {
   transportStats_.connected.add();
-  spdlog::info("transport_connected worker={} transport={}", index_, transports_.idOf(transport));
+  const TransportId id = transports_.idOf(transport);
+  spdlog::info("transport_connected worker={} transport={}", index_, id);
+  if (events_ != nullptr) {
+    events_->onTransportConnected(id);
+  }
 }
 
 void Shard::onTransportClosed(media::WebRtcTransport& transport,
@@ -241,12 +245,20 @@ void Shard::onTransportClosed(media::WebRtcTransport& transport,
                  media::toString(reason));
   }
   closing_.push_back(id);
+  if (events_ != nullptr) {
+    events_->onTransportFailed(id);
+  }
 }
 
 // Until the routing core arrives, decrypted media ends here; the packet's slot is reused.
-void Shard::onRtp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {}
+// Decrypted media, counted until the routing core forwards it.
+void Shard::onRtp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {
+  counters_.rtpReceived.add();
+}
 
-void Shard::onRtcp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {}
+void Shard::onRtcp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {
+  counters_.rtcpReceived.add();
+}
 
 void Shard::tick() {
   // Closed a tick ago or more: every handler queued for them has run (see TcpIceConnection).

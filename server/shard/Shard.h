@@ -19,6 +19,7 @@
 #include "server/config/Config.h"
 #include "server/net/TcpIceConnection.h"
 #include "server/net/UdpEndpoint.h"
+#include "server/shard/TransportEvents.h"
 #include "server/shard/TransportStats.h"
 #include "server/shard/TransportTable.h"
 #include "server/shard/UfragDirectory.h"
@@ -42,6 +43,9 @@ class Shard : public DatagramReceiver,
   ~Shard() override;
   Shard(const Shard&) = delete;
   Shard& operator=(const Shard&) = delete;
+
+  // Where transport lifecycle events go; set before start(), or nothing is told.
+  void setTransportEvents(TransportEvents* events) { events_ = events; }
 
   void start();
   // Stops the loop and joins the thread. Safe to call from any other thread, more than once.
@@ -110,6 +114,7 @@ class Shard : public DatagramReceiver,
   TransportStats transportStats_;
   std::vector<TransportId> closing_;  // closed by their peer, removed at the next tick
   UfragDirectory& directory_;
+  TransportEvents* events_ = nullptr;
   // ICE-TCP connections by peer address. A null entry is a closed connection whose address is
   // still bound to a transport: sends to it are dropped (tcp_closed) rather than sent by UDP
   // to a port that never consented over UDP, until the transport goes or the peer reconnects.

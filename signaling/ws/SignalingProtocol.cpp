@@ -1,6 +1,8 @@
 #include "signaling/ws/SignalingProtocol.h"
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
 
 #include <boost/json.hpp>
 
@@ -49,14 +51,53 @@ std::string_view echoable(std::string_view type) {
   return type.substr(0, end);
 }
 
+SignalingReply outcomeReply(const json::value& id, RequestOutcome outcome) {
+  if (outcome.error) {
+    return errorReply(id, *outcome.error, outcome.message);
+  }
+  return resultReply(id, std::move(outcome.result));
+}
+
+constexpr std::string_view kRoomRequests[] = {
+    "ping", "join", "leave", "publish", "subscribe_answer", "mute", "restart_ice"};
+
+bool isRoomRequest(std::string_view type) {
+  return std::find(std::begin(kRoomRequests), std::end(kRoomRequests), type) !=
+         std::end(kRoomRequests);
+}
+
+RequestOutcome badRequest(std::string message) {
+  return RequestOutcome::fail(SignalingError::kBadRequest, std::move(message));
+}
+
+const json::string* stringField(const json::object& request, std::string_view name) {
+  const json::value* value = request.if_contains(name);
+  return value != nullptr ? value->if_string() : nullptr;
+}
+
 }  // namespace
 
 SignalingProtocol::SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
-                                     TokenBucket::Clock::time_point now)
+                                     TokenBucket::Clock::time_point now, RoomRegistry& rooms,
+                                     ParticipantConnection& connection)
     : verifier_(verifier),
       limits_(limits),
       bucket_(static_cast<double>(limits.messagesPerSecond), static_cast<double>(limits.burst()),
-              now) {}
+              now),
+      rooms_(rooms),
+      connection_(connection) {}
+
+SignalingProtocol::~SignalingProtocol() {
+  // The registry must never keep a connection that is gone, whichever way the session ended.
+  onClosed(TokenBucket::Clock::now());
+}
+
+void SignalingProtocol::onClosed(TokenBucket::Clock::time_point now) {
+  if (!closed_) {
+    closed_ = true;
+    rooms_.disconnected(connection_, now);
+  }
+}
 
 std::string SignalingProtocol::hello() const {
   json::object limits;
@@ -106,15 +147,26 @@ SignalingReply SignalingProtocol::onMessage(std::string_view text,
     if (type == "authenticate") {
       return authenticate(*request, *id, wallClock);
     }
-    if (type != "ping") {
+    if (type == "resume") {
+      const json::value* token = request->if_contains("resume_token");
+      if (token == nullptr || !token->is_string()) {
+        return errorReply(*id, SignalingError::kBadRequest,
+                          "resume_token is missing or not a string");
+      }
+      return outcomeReply(*id, rooms_.resume(connection_, token->get_string(), identity_));
+    }
+    std::optional<RequestOutcome> outcome;
+    if (identity_) {
+      outcome = roomRequest(type, *request);
+    } else if (isRoomRequest(type)) {
+      // Every known request but authenticate and resume needs an authenticated connection.
+      return errorReply(*id, SignalingError::kUnauthorized, "authenticate first");
+    }
+    if (!outcome) {
       return errorReply(*id, SignalingError::kUnknownType,
                         "unknown type: " + std::string(echoable(type)));
     }
-    // Every known request but authenticate needs an authenticated connection.
-    if (!identity_) {
-      return errorReply(*id, SignalingError::kUnauthorized, "authenticate first");
-    }
-    return resultReply(*id, {});
+    return outcomeReply(*id, std::move(*outcome));
   } catch (const std::exception&) {
     // The reason stays in the server: it may name internals the client has no use for.
     return errorReply(*id, SignalingError::kInternal, "internal error");
@@ -150,6 +202,75 @@ SignalingReply SignalingProtocol::authenticate(const json::object& request, cons
   result["user"] = identity_->user;
   result["room"] = identity_->room.text();
   return resultReply(id, std::move(result));
+}
+
+std::optional<RequestOutcome> SignalingProtocol::roomRequest(std::string_view type,
+                                                             const json::object& request) {
+  if (type == "ping") {
+    return RequestOutcome::ok();
+  }
+  if (type == "join") {
+    return join(request);
+  }
+  if (type == "leave") {
+    return rooms_.leave(connection_);
+  }
+  if (type == "publish" || type == "subscribe_answer") {
+    const json::string* sdp = stringField(request, "sdp");
+    if (sdp == nullptr) {
+      return badRequest("sdp is missing or not a string");
+    }
+    if (type == "publish") {
+      return rooms_.publish(connection_, *sdp);
+    }
+    const json::value* revision = request.if_contains("revision");
+    if (revision == nullptr || !(revision->is_int64() || revision->is_uint64()) ||
+        (revision->is_int64() && revision->get_int64() < 0)) {
+      return badRequest("revision is missing or not a non-negative integer");
+    }
+    return rooms_.subscribeAnswer(connection_, revision->to_number<std::uint64_t>(), *sdp);
+  }
+  if (type == "mute") {
+    const json::string* track = stringField(request, "track_id");
+    const json::value* muted = request.if_contains("muted");
+    if (track == nullptr || muted == nullptr || !muted->is_bool()) {
+      return badRequest("track_id (string) and muted (boolean) are required");
+    }
+    return rooms_.mute(connection_, *track, muted->get_bool());
+  }
+  if (type == "restart_ice") {
+    const json::string* transport = stringField(request, "transport");
+    if (transport == nullptr || *transport != "subscribe") {
+      return badRequest(
+          "transport must be \"subscribe\"; the publish transport restarts with a publish "
+          "re-offer");
+    }
+    return rooms_.restartIce(connection_);
+  }
+  return std::nullopt;
+}
+
+RequestOutcome SignalingProtocol::join(const json::object& request) {
+  const json::string* room = stringField(request, "room");
+  if (room == nullptr) {
+    return badRequest("room is missing or not a string");
+  }
+  JoinRequest join;
+  join.roomId = *room;
+  if (const json::value* kind = request.if_contains("kind")) {
+    const auto parsed = kind->is_string() ? roomKindFrom(kind->get_string()) : std::nullopt;
+    if (!parsed) {
+      return badRequest("kind must be \"conference\" or \"group\"");
+    }
+    join.kind = *parsed;
+  }
+  if (const json::value* name = request.if_contains("name")) {
+    if (!name->is_string()) {
+      return badRequest("name is not a string");
+    }
+    join.name = std::string(name->get_string());
+  }
+  return rooms_.join(connection_, *identity_, join);
 }
 
 }  // namespace chorus::signaling

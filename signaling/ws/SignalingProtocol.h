@@ -10,6 +10,7 @@
 
 #include "signaling/auth/AccessToken.h"
 #include "signaling/auth/TokenVerifier.h"
+#include "signaling/room/RoomRegistry.h"
 #include "signaling/ws/TokenBucket.h"
 
 namespace chorus::signaling {
@@ -30,14 +31,22 @@ struct SignalingReply {
 };
 
 // One WebSocket connection's protocol state, without the socket: it reads a client's text
-// message and says what to answer (docs/signaling.md, "WebSocket API"). The session in server/
-// owns the socket and the clocks and calls it for every message, in order, on one thread.
+// message, hands room requests to the RoomRegistry and says what to answer (docs/signaling.md,
+// "WebSocket API"). The session in server/ owns the socket and the clocks, calls it for every
+// message, in order, on the control thread, and is the `connection` the room's events go to.
 class SignalingProtocol {
  public:
   static constexpr int kVersion = 1;
 
   SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
-                    TokenBucket::Clock::time_point now);
+                    TokenBucket::Clock::time_point now, RoomRegistry& rooms,
+                    ParticipantConnection& connection);
+  ~SignalingProtocol();
+  SignalingProtocol(const SignalingProtocol&) = delete;
+  SignalingProtocol& operator=(const SignalingProtocol&) = delete;
+
+  // The connection has dropped: its participant, if any, waits for a resume.
+  void onClosed(TokenBucket::Clock::time_point now);
 
   // The first server message: the protocol version and the limits the client must respect.
   std::string hello() const;
@@ -53,11 +62,18 @@ class SignalingProtocol {
  private:
   SignalingReply authenticate(const boost::json::object& request, const boost::json::value& id,
                               std::chrono::system_clock::time_point wallClock);
+  // The requests that need an identity; nothing for a type that is not one of them.
+  std::optional<RequestOutcome> roomRequest(std::string_view type,
+                                            const boost::json::object& request);
+  RequestOutcome join(const boost::json::object& request);
 
   const TokenVerifier& verifier_;
   SignalingLimits limits_;
   TokenBucket bucket_;
   std::optional<AccessToken> identity_;
+  RoomRegistry& rooms_;
+  ParticipantConnection& connection_;
+  bool closed_ = false;
 };
 
 }  // namespace chorus::signaling

@@ -15,6 +15,7 @@
 #include "signaling/auth/ApplicationRegistry.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/ws/SignalingProtocol.h"
+#include "tests/support/FakeMediaTransports.h"
 
 namespace {
 
@@ -47,7 +48,10 @@ void checkReply(const std::string& text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto start = std::chrono::steady_clock::time_point(std::chrono::seconds(1000));
   const auto wallClock = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
-  chorus::signaling::SignalingProtocol protocol(verifier(), {}, start);
+  chorus::test::FakeMediaTransports transports;
+  chorus::signaling::RoomRegistry rooms({}, transports);
+  chorus::test::RecordingConnection connection;
+  chorus::signaling::SignalingProtocol protocol(verifier(), {}, start, rooms, connection);
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   int message = 0;
   while (!rest.empty()) {

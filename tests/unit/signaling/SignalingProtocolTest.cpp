@@ -12,6 +12,7 @@
 #include "signaling/auth/TokenMinter.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/ws/SignalingProtocol.h"
+#include "tests/support/FakeMediaTransports.h"
 
 namespace chorus::signaling {
 namespace {
@@ -51,7 +52,10 @@ class SignalingProtocolTest : public ::testing::Test {
   }
 
   TokenVerifier verifier_ = verifier();
-  SignalingProtocol protocol_{verifier_, SignalingLimits{4096, 5}, kStart};
+  test::FakeMediaTransports transports_;
+  RoomRegistry rooms_{RoomPolicy{}, transports_};
+  test::RecordingConnection connection_;
+  SignalingProtocol protocol_{verifier_, SignalingLimits{4096, 5}, kStart, rooms_, connection_};
   SignalingReply last_;
 };
 

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "server/shard/ShardPool.h"
+#include "signaling/room/MediaTransports.h"
+
+namespace chorus::server {
+
+// The media plane as signaling sees it: transports live on the worker shards, spread by id, and
+// every change is posted to the owning shard's loop, so signaling (on the control thread) never
+// touches a shard's objects.
+class ShardTransports : public signaling::MediaTransports {
+ public:
+  ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate);
+
+  signaling::LocalTransport reserve() override;
+  void open(const signaling::LocalTransport& local,
+            const signaling::RemoteTransport& remote) override;
+  void close(signaling::TransportId id) override;
+  void restartIce(signaling::TransportId id, const media::IceCredentials& local,
+                  std::string_view remoteUfrag) override;
+  const media::DtlsFingerprint& fingerprint() const override;
+
+ private:
+  ShardPool& shards_;
+  const media::DtlsCertificate& certificate_;
+  signaling::TransportId nextId_ = 1;
+};
+
+}  // namespace chorus::server

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "media/security/DtlsFingerprint.h"
+#include "signaling/room/MediaTransports.h"
+#include "signaling/sdp/MediaNegotiation.h"
+#include "signaling/sdp/SessionDescription.h"
+
+namespace chorus::signaling {
+
+// Why an offer cannot be used for a transport (docs/signaling.md, `publish`).
+enum class OfferProblem : std::uint8_t {
+  kNone,
+  kNoBundle,          // RFC 8843: Chorus runs every m-section over one transport
+  kNoRtcpMux,         // RFC 8035: RTP and RTCP share the transport
+  kNoIceCredentials,  // a=ice-ufrag and a=ice-pwd
+  kNoFingerprint,     // a=fingerprint with a hash Chorus verifies
+  kBadSetup,          // a=setup:holdconn, or a role the other side must take
+};
+
+std::string_view describe(OfferProblem problem) noexcept;
+
+// The peer's transport as its description announces it (the first bundled m-section's
+// attributes, falling back to the session level), or why it cannot be used. `offer` says
+// whether the description is an offer (a=setup actpass or active makes us passive, the DTLS
+// server) or an answer to ours (active makes us the DTLS server, passive the client).
+struct RemoteTransportCheck {
+  std::optional<RemoteTransport> transport;
+  OfferProblem problem = OfferProblem::kNone;
+};
+RemoteTransportCheck readRemoteTransport(const SessionDescription& description, bool offer);
+
+// One m-section the publisher sends on.
+struct PublishedSection {
+  std::string mid;
+  std::string kind;        // "audio" or "video"
+  MediaDescription offer;  // kept for the routing core: SSRCs, RTX groups, rids, extensions
+};
+
+struct PublishAnswer {
+  SessionDescription answer;
+  std::vector<PublishedSection> sections;
+  // The m-section whose codecs the room cannot take, when the answer is refused.
+  std::optional<std::string> unsupportedMid;
+};
+
+// Answers a publish offer (RFC 3264 §6): every audio or video m-section the client sends on is
+// accepted recvonly with the codecs of `capabilities` (the room's: Opus, and its one video
+// codec), others are rejected with port 0 and left out of the BUNDLE group.
+PublishAnswer answerPublish(const SessionDescription& offer, const MediaCapabilities& capabilities,
+                            const LocalTransport& local, const media::DtlsFingerprint& fingerprint,
+                            media::DtlsRole localRole);
+
+// What our SDP says about our transport in each m-section: ICE credentials, the fingerprint,
+// the DTLS role (RFC 8842 §5.1), and our ICE-lite host candidates.
+void describeLocalTransport(MediaDescription& section, const LocalTransport& local,
+                            const media::DtlsFingerprint& fingerprint, SdpSetup setup);
+
+// The session lines every description Chorus writes starts with (RFC 8866 §5).
+SessionDescription chorusSession(std::string_view sessionId, std::uint64_t version);
+
+}  // namespace chorus::signaling

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "signaling/room/Participant.h"
+
+namespace chorus::signaling {
+
+// How clients enter a room (docs/signaling.md, "Model"): the client API's callConference or
+// callGroup. Fixed by the join that creates the room.
+enum class RoomKind : std::uint8_t { kConference, kGroup };
+
+std::string_view toString(RoomKind kind) noexcept;
+std::optional<RoomKind> roomKindFrom(std::string_view text) noexcept;
+
+// One room: its participants in the order they joined, and its codec policy.
+struct Room {
+  std::string id;
+  RoomKind kind = RoomKind::kConference;
+  std::vector<std::unique_ptr<Participant>> participants;
+  // Index into the configured video codecs, chosen by the first video publish ("Room codec
+  // policy"); every later publisher is answered with it.
+  std::optional<std::size_t> videoCodec;
+  // Since when the room has had nobody in it: it closes after the grace period.
+  std::optional<std::chrono::steady_clock::time_point> emptySince;
+};
+
+}  // namespace chorus::signaling

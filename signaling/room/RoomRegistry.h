@@ -1,0 +1,140 @@
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "signaling/auth/AccessToken.h"
+#include "signaling/room/MediaTransports.h"
+#include "signaling/room/Participant.h"
+#include "signaling/room/Room.h"
+#include "signaling/sdp/MediaNegotiation.h"
+#include "signaling/ws/SignalingError.h"
+
+namespace chorus::signaling {
+
+// What the operator configures about rooms (README, "rooms.*").
+struct RoomPolicy {
+  std::size_t maxParticipants = 100;
+  std::chrono::seconds emptyRoomGrace{10};
+  std::chrono::seconds resumeWindow{15};
+  MediaCapabilities capabilities = MediaCapabilities::defaults();
+};
+
+// A request's outcome: a result object, or an error code and a message for people.
+struct RequestOutcome {
+  std::optional<SignalingError> error;
+  std::string message;
+  boost::json::object result;
+
+  static RequestOutcome ok(boost::json::object result = {}) { return {{}, {}, std::move(result)}; }
+  static RequestOutcome fail(SignalingError code, std::string message) {
+    return {code, std::move(message), {}};
+  }
+};
+
+struct JoinRequest {
+  std::string roomId;
+  RoomKind kind = RoomKind::kConference;
+  std::optional<std::string> name;
+};
+
+// Why a participant left its room (docs/signaling.md, participant_left).
+enum class LeaveReason : std::uint8_t { kLeft, kDisconnected, kKicked, kTimeout, kRoomClosed };
+
+std::string_view toString(LeaveReason reason) noexcept;
+
+// Counts for /metrics, read on the control thread.
+struct RoomCounters {
+  std::uint64_t joins = 0;
+  std::uint64_t resumes = 0;
+  std::array<std::uint64_t, 5> leaves{};  // by LeaveReason
+  std::uint64_t roomsClosed = 0;
+};
+
+// Every room of the process and its participants: joins, leaves, negotiation of the two
+// transports and the events that tell participants about each other (docs/signaling.md,
+// "Rooms and media"). It lives on the control thread and is called from it only: the WebSocket
+// sessions call it for their requests, the media plane's state changes are posted to it, and a
+// timer calls tick() for the resume windows and grace periods.
+class RoomRegistry {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  RoomRegistry(RoomPolicy policy, MediaTransports& transports);
+  ~RoomRegistry();
+  RoomRegistry(const RoomRegistry&) = delete;
+  RoomRegistry& operator=(const RoomRegistry&) = delete;
+
+  // The WebSocket requests, for the participant attached to `connection`.
+  RequestOutcome join(ParticipantConnection& connection, const AccessToken& identity,
+                      const JoinRequest& request);
+  RequestOutcome leave(ParticipantConnection& connection);
+  RequestOutcome publish(ParticipantConnection& connection, std::string_view sdp);
+  RequestOutcome subscribeAnswer(ParticipantConnection& connection, std::uint64_t revision,
+                                 std::string_view sdp);
+  RequestOutcome mute(ParticipantConnection& connection, std::string_view trackId, bool muted);
+  RequestOutcome restartIce(ParticipantConnection& connection);
+  // Attaches `connection` to the participant the token names; sets `identity` on success.
+  RequestOutcome resume(ParticipantConnection& connection, std::string_view resumeToken,
+                        std::optional<AccessToken>& identity);
+  // The connection is gone: its participant waits for a resume until the window passes.
+  void disconnected(ParticipantConnection& connection, TimePoint now);
+
+  // From the media plane, on the control thread.
+  void onTransportState(TransportId id, TransportState state, TimePoint now);
+  // Removes participants whose resume window or failed media passed, and empty rooms whose
+  // grace period passed.
+  void tick(TimePoint now);
+
+  // The REST API (docs/signaling.md, "REST API").
+  boost::json::array describeRooms() const;
+  std::optional<boost::json::object> describeRoom(std::string_view roomId) const;
+  bool kick(std::string_view roomId, std::string_view participantId);
+  // Mutes a track for the room on the server's behalf; false if there is no such track.
+  bool muteTrack(std::string_view roomId, std::string_view trackId, bool muted);
+  bool closeRoom(std::string_view roomId);
+
+  std::size_t roomCount() const { return rooms_.size(); }
+  std::size_t participantCount() const;
+  const RoomCounters& counters() const { return counters_; }
+
+ private:
+  Participant* attached(ParticipantConnection& connection) const;
+  Room& roomOf(const Participant& participant) const;
+  boost::json::object joinResult(const Participant& participant) const;
+  void removeParticipant(Participant& participant, LeaveReason reason, TimePoint now);
+  void closeTransport(TransportSlot& slot);
+  // Every other participant with a subscribe grant needs the change in its next offer.
+  void markSubscribersChanged(const Room& room, const Participant& except);
+  void refreshSections(const Room& room, Participant& subscriber);
+  // Sends each participant of the room whose sections changed its next offer, unless one is
+  // still outstanding or its connection is away.
+  void sendOffers(const Room& room);
+  void sendOffer(const Room& room, Participant& subscriber);
+  void broadcast(const Room& room, const Participant* except, const std::string& event) const;
+  void notify(const Participant& participant, const std::string& event) const;
+  std::optional<CodecPreference> roomVideoCodec(const Room& room) const;
+  MediaCapabilities roomCapabilities(const Room& room) const;
+  std::uint32_t freshSsrc();
+
+  RoomPolicy policy_;
+  MediaTransports& transports_;
+  std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
+  std::unordered_map<const ParticipantConnection*, Participant*> byConnection_;
+  std::unordered_map<std::string, Participant*> byResumeToken_;
+  std::unordered_map<TransportId, Participant*> byTransport_;
+  RoomCounters counters_;
+};
+
+}  // namespace chorus::signaling

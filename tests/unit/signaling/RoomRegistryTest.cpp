@@ -1,0 +1,300 @@
+// Rooms without sockets: joins and their checks, the events three participants see and their
+// order, publish and subscribe negotiation on SDP captured from Debian's Chromium and Firefox,
+// resume, and the timers (resume window, empty-room grace) driven by a fake clock.
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include "signaling/room/RoomRegistry.h"
+#include "signaling/sdp/SessionDescription.h"
+#include "tests/support/FakeMediaTransports.h"
+
+namespace chorus::signaling {
+namespace {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string readSdp(std::string_view name) {
+  std::ifstream file(std::string(CHORUS_TEST_DATA_DIR) + "/sdp/" + std::string(name),
+                     std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+AccessToken identity(std::string user, std::string_view room = "*", bool publish = true) {
+  return AccessToken{.application = "app",
+                     .user = std::move(user),
+                     .notBefore = {},
+                     .expiresAt = {},
+                     .issuedAt = std::nullopt,
+                     .room = *RoomPattern::parse(room),
+                     .publish = publish,
+                     .subscribe = true};
+}
+
+std::vector<std::string> types(const test::RecordingConnection& connection) {
+  std::vector<std::string> result;
+  for (const auto& event : connection.events) {
+    result.emplace_back(json::parse(event).at("type").as_string());
+  }
+  return result;
+}
+
+json::object lastEvent(const test::RecordingConnection& connection) {
+  return json::parse(connection.events.back()).as_object();
+}
+
+class RoomRegistryTest : public ::testing::Test {
+ protected:
+  RequestOutcome join(test::RecordingConnection& connection, std::string user,
+                      std::string room = "standup", RoomKind kind = RoomKind::kGroup) {
+    return rooms_.join(connection, identity(std::move(user)), {std::move(room), kind, {}});
+  }
+
+  RoomPolicy policy() {
+    RoomPolicy p;
+    p.maxParticipants = 3;
+    return p;
+  }
+
+  test::FakeMediaTransports transports_;
+  RoomRegistry rooms_{policy(), transports_};
+  test::RecordingConnection alice_;
+  test::RecordingConnection bob_;
+  test::RecordingConnection carol_;
+  const std::chrono::steady_clock::time_point t0_{};
+};
+
+TEST_F(RoomRegistryTest, RoomIdsAreCountedInCodePoints) {
+  // 64 two-byte characters is 128 bytes and still a valid id; 65 code points are too many.
+  std::string id;
+  for (int i = 0; i < 64; ++i) {
+    id += "é";
+  }
+  EXPECT_FALSE(join(alice_, "alice", id).error);
+  EXPECT_EQ(join(bob_, "bob", id + "x").error, SignalingError::kRoomIdTooLong);
+  EXPECT_EQ(join(bob_, "bob", std::string(65, 'a')).error, SignalingError::kRoomIdTooLong);
+  EXPECT_FALSE(join(carol_, "carol", std::string(64, 'a')).error);
+}
+
+TEST_F(RoomRegistryTest, RoomIdsRefuseSpacesControlsWildcardsAndBadUtf8) {
+  for (const std::string id :
+       {"", "a b", "tab\there", "star*", "zero\u200bwidth", "\xff\xfe", "\xed\xa0\x80"}) {
+    EXPECT_EQ(join(alice_, "alice", id).error, SignalingError::kRoomIdInvalid) << id;
+  }
+  EXPECT_FALSE(join(alice_, "alice", "équipe-東京_#1!🎉").error);
+}
+
+TEST_F(RoomRegistryTest, JoinChecksGrantKindDoubleJoinAndCapacity) {
+  EXPECT_EQ(
+      rooms_.join(alice_, identity("alice", "team-a/*"), {"standup", RoomKind::kGroup, {}}).error,
+      SignalingError::kForbidden);
+  ASSERT_FALSE(join(alice_, "alice").error);
+  EXPECT_EQ(join(alice_, "alice", "other").error, SignalingError::kAlreadyJoined);
+  EXPECT_EQ(join(bob_, "bob", "standup", RoomKind::kConference).error,
+            SignalingError::kRoomKindMismatch);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  ASSERT_FALSE(join(carol_, "carol").error);
+  test::RecordingConnection dave;
+  EXPECT_EQ(join(dave, "dave").error, SignalingError::kRoomFull);
+}
+
+TEST_F(RoomRegistryTest, ThreeParticipantsSeeJoinsAndLeavesInOrder) {
+  const auto first = join(alice_, "alice");
+  ASSERT_FALSE(first.error);
+  EXPECT_TRUE(first.result.at("participants").as_array().empty());
+  const auto second = join(bob_, "bob");
+  ASSERT_EQ(second.result.at("participants").as_array().size(), 1U);
+  EXPECT_EQ(second.result.at("participants").at(0).at("user"), "alice");
+  ASSERT_FALSE(join(carol_, "carol").error);
+  EXPECT_EQ(types(alice_), (std::vector<std::string>{"participant_joined", "participant_joined"}));
+  EXPECT_EQ(types(bob_), (std::vector<std::string>{"participant_joined"}));
+  EXPECT_TRUE(carol_.events.empty());
+
+  ASSERT_FALSE(rooms_.leave(bob_).error);
+  const auto left = lastEvent(alice_);
+  EXPECT_EQ(left.at("type"), "participant_left");
+  EXPECT_EQ(left.at("participant_id"), second.result.at("participant_id"));
+  EXPECT_EQ(left.at("reason"), "left");
+  EXPECT_EQ(lastEvent(carol_).at("type"), "participant_left");
+  EXPECT_EQ(rooms_.leave(bob_).error, SignalingError::kNotInRoom);
+}
+
+TEST_F(RoomRegistryTest, ChromiumPublishIsAnsweredAndAnnouncedAndOffered) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  const auto published = rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp"));
+  ASSERT_FALSE(published.error) << published.message;
+
+  // The answer: ICE-lite, BUNDLE of both sections, recvonly Opus and VP8 with RTX, our DTLS
+  // role passive (the browser offered actpass), and our credentials and candidate.
+  const auto answer = SessionDescription::parse(published.result.at("sdp").as_string());
+  ASSERT_TRUE(answer.description);
+  const SessionDescription& sdp = *answer.description;
+  EXPECT_TRUE(sdp.iceLite);
+  ASSERT_NE(sdp.bundleGroup(), nullptr);
+  EXPECT_EQ(sdp.bundleGroup()->mids, (std::vector<std::string>{"0", "1"}));
+  ASSERT_EQ(sdp.media.size(), 2U);
+  EXPECT_EQ(sdp.media[0].direction, SdpDirection::kRecvOnly);
+  EXPECT_EQ(sdp.media[0].rtpMaps.front().encodingName, "opus");
+  EXPECT_EQ(sdp.media[1].rtpMaps.front().encodingName, "VP8");
+  EXPECT_EQ(sdp.media[1].rtpMaps.size(), 2U);  // VP8 and its RTX: the room's codec only
+  EXPECT_EQ(sdp.media[1].transport.setup, SdpSetup::kPassive);
+  EXPECT_TRUE(sdp.media[1].endOfCandidates);
+
+  // The transport was opened with the browser's ufrag, as the DTLS server.
+  ASSERT_EQ(transports_.open().size(), 1U);
+  const auto& opened = transports_.open().begin()->second;
+  EXPECT_EQ(opened.remote.localRole, media::DtlsRole::kServer);
+  EXPECT_EQ(sdp.media[0].transport.iceUfrag, opened.local.ice.ufrag);
+  EXPECT_EQ(lastEvent(alice_).at("type"), "transport_state");
+
+  // Bob hears of both tracks, then gets an offer that carries them with Alice's msid.
+  EXPECT_EQ(types(bob_),
+            (std::vector<std::string>{"track_published", "track_published", "subscribe_offer"}));
+  const auto offerEvent = lastEvent(bob_);
+  const auto offer = SessionDescription::parse(offerEvent.at("sdp").as_string());
+  ASSERT_TRUE(offer.description) << offerEvent.at("sdp").as_string();
+  ASSERT_EQ(offer.description->media.size(), 2U);
+  const auto aliceId = std::string(
+      json::parse(alice_.events.front()).at("participant").at("participant_id").as_string());
+  ASSERT_EQ(offer.description->media[1].msids.size(), 1U);
+  EXPECT_EQ(offer.description->media[0].direction, SdpDirection::kSendOnly);
+  EXPECT_EQ(offer.description->media[1].rtpMaps.front().encodingName, "VP8");
+  EXPECT_EQ(offer.description->media[1].ssrcGroups.front().semantics, "FID");
+  EXPECT_EQ(offer.description->media[1].transport.setup, SdpSetup::kActPass);
+  (void)aliceId;
+}
+
+TEST_F(RoomRegistryTest, SubscribeAnswerOpensTheTransportAndStaleAnswersAreRefused) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(rooms_.publish(alice_, readSdp("firefox-153-getusermedia-offer.sdp")).error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  const auto offer = lastEvent(bob_);
+  ASSERT_EQ(offer.at("type"), "subscribe_offer");
+  const auto revision = offer.at("revision").as_int64();
+  const std::string answer = readSdp("chromium-156-answer.sdp");
+  EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision + 1, answer).error, SignalingError::kStaleAnswer);
+  EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision, "v=0\r\n").error, SignalingError::kSdpInvalid);
+  ASSERT_FALSE(rooms_.subscribeAnswer(bob_, revision, answer).error);
+  EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision, answer).error, SignalingError::kNoOffer);
+  EXPECT_EQ(transports_.open().size(), 2U);
+  EXPECT_EQ(lastEvent(bob_).at("type"), "transport_state");
+  EXPECT_EQ(lastEvent(bob_).at("transport"), "subscribe");
+}
+
+TEST_F(RoomRegistryTest, UnpublishingATrackMakesItsSectionInactive) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  std::string offer = readSdp("chromium-156-getusermedia-offer.sdp");
+  ASSERT_FALSE(rooms_.publish(alice_, offer).error);
+  const auto first = lastEvent(bob_);
+  ASSERT_FALSE(rooms_
+                   .subscribeAnswer(bob_, first.at("revision").as_int64(),
+                                    readSdp("chromium-156-answer.sdp"))
+                   .error);
+  // The same peer connection stops sending video: a=sendrecv becomes a=inactive in m=video.
+  const auto video = offer.find("m=video");
+  offer.replace(offer.find("a=sendrecv", video), 10, "a=inactive");
+  const auto republished = rooms_.publish(alice_, offer);
+  ASSERT_FALSE(republished.error) << republished.message;
+  EXPECT_EQ(republished.result.at("tracks").as_array().size(), 1U);
+  EXPECT_EQ(transports_.open().size(), 2U);  // the same transport: same fingerprint
+  const auto types_ = types(bob_);
+  EXPECT_EQ(types_[types_.size() - 2], "track_unpublished");
+  const auto second = SessionDescription::parse(lastEvent(bob_).at("sdp").as_string());
+  ASSERT_TRUE(second.description);
+  EXPECT_EQ(second.description->media[1].direction, SdpDirection::kInactive);
+}
+
+TEST_F(RoomRegistryTest, ResumeWithinTheWindowIsInvisibleToOthers) {
+  const auto joined = join(alice_, "alice");
+  ASSERT_FALSE(join(bob_, "bob").error);
+  const std::string token(joined.result.at("resume_token").as_string());
+  rooms_.disconnected(alice_, t0_);
+  rooms_.tick(t0_ + 14s);
+  const auto bobEvents = bob_.events.size();
+  test::RecordingConnection again;
+  std::optional<AccessToken> who;
+  const auto resumed = rooms_.resume(again, token, who);
+  ASSERT_FALSE(resumed.error);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->user, "alice");
+  EXPECT_EQ(resumed.result.at("participant_id"), joined.result.at("participant_id"));
+  EXPECT_NE(resumed.result.at("resume_token"), joined.result.at("resume_token"));
+  EXPECT_EQ(bob_.events.size(), bobEvents);
+  // The token is spent.
+  test::RecordingConnection third;
+  EXPECT_EQ(rooms_.resume(third, token, who).error, SignalingError::kResumeFailed);
+}
+
+TEST_F(RoomRegistryTest, AfterTheWindowTheParticipantLeavesAsDisconnected) {
+  const auto joined = join(alice_, "alice");
+  ASSERT_FALSE(join(bob_, "bob").error);
+  rooms_.disconnected(alice_, t0_);
+  rooms_.tick(t0_ + 15s);
+  EXPECT_EQ(lastEvent(bob_).at("reason"), "disconnected");
+  test::RecordingConnection again;
+  std::optional<AccessToken> who;
+  EXPECT_EQ(rooms_.resume(again, joined.result.at("resume_token").as_string(), who).error,
+            SignalingError::kResumeFailed);
+}
+
+TEST_F(RoomRegistryTest, EmptyRoomsCloseAfterTheGracePeriod) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  rooms_.disconnected(alice_, t0_);
+  rooms_.tick(t0_ + 15s);
+  EXPECT_EQ(rooms_.roomCount(), 1U);
+  rooms_.tick(t0_ + 24s);
+  EXPECT_EQ(rooms_.roomCount(), 1U);
+  rooms_.tick(t0_ + 25s);
+  EXPECT_EQ(rooms_.roomCount(), 0U);
+}
+
+TEST_F(RoomRegistryTest, KickAndCloseTellTheParticipantsWhy) {
+  const auto joined = join(alice_, "alice");
+  ASSERT_FALSE(join(bob_, "bob").error);
+  EXPECT_TRUE(rooms_.kick("standup", joined.result.at("participant_id").as_string()));
+  EXPECT_EQ(lastEvent(alice_).at("type"), "room_left");
+  EXPECT_EQ(lastEvent(alice_).at("reason"), "kicked");
+  EXPECT_EQ(lastEvent(bob_).at("reason"), "kicked");
+  EXPECT_TRUE(rooms_.closeRoom("standup"));
+  EXPECT_EQ(lastEvent(bob_).at("reason"), "room_closed");
+  EXPECT_EQ(rooms_.roomCount(), 0U);
+  EXPECT_FALSE(rooms_.closeRoom("standup"));
+}
+
+TEST_F(RoomRegistryTest, MuteIsAnnouncedOnceAndOnlyForOwnTracks) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  const auto published = rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp"));
+  ASSERT_FALSE(published.error);
+  const std::string track(published.result.at("tracks").at(0).at("track_id").as_string());
+  EXPECT_EQ(rooms_.mute(bob_, track, true).error, SignalingError::kUnknownTrack);
+  ASSERT_FALSE(rooms_.mute(alice_, track, true).error);
+  EXPECT_EQ(lastEvent(bob_).at("type"), "track_muted");
+  const auto count = bob_.events.size();
+  ASSERT_FALSE(rooms_.mute(alice_, track, true).error);
+  EXPECT_EQ(bob_.events.size(), count);
+}
+
+TEST_F(RoomRegistryTest, PublishNeedsTheGrantAndUsableSdp) {
+  ASSERT_FALSE(
+      rooms_.join(alice_, identity("alice", "*", false), {"r", RoomKind::kGroup, {}}).error);
+  EXPECT_EQ(rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp")).error,
+            SignalingError::kForbidden);
+  ASSERT_FALSE(join(bob_, "bob", "r").error);
+  EXPECT_EQ(rooms_.publish(bob_, "not sdp").error, SignalingError::kSdpInvalid);
+  std::string offer = readSdp("chromium-156-getusermedia-offer.sdp");
+  offer.erase(offer.find("a=group:BUNDLE 0 1\r\n"), 20);
+  EXPECT_EQ(rooms_.publish(bob_, offer).error, SignalingError::kSdpUnsupported);
+}
+
+}  // namespace
+}  // namespace chorus::signaling
