@@ -101,7 +101,7 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
     assert.deepEqual(published.tracks.map((track) => track.kind).sort(), ['audio', 'video']);
 
     // The browser's own view: it sends on both tracks.
-    await pollUntil(
+    const browserSent = await pollUntil(
       async () => {
         const sent = await page.evaluate(() => window.chorusTest.outboundPackets());
         return { done: sent.audio > 0 && sent.video > 0, sent };
@@ -133,5 +133,9 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
       reason: 'srtp_auth',
     });
     assert.equal(authFailures ?? 0, 0, 'datagrams dropped for failed SRTP authentication');
+    t.diagnostic(
+      `server decrypted ${seen.decrypted} RTP packets; the browser had sent ` +
+        `${JSON.stringify(browserSent.sent)} when it first reported both kinds`,
+    );
   });
 });
