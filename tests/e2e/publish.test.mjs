@@ -35,7 +35,6 @@ before(async () => {
 });
 
 after(async () => {
-  await page?.evaluate(() => window.chorusTest?.close()).catch(() => {});
   await browser?.close();
   await chorusd?.stop();
 });
@@ -137,5 +136,18 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
       `server decrypted ${seen.decrypted} RTP packets; the browser had sent ` +
         `${JSON.stringify(browserSent.sent)} when it first reported both kinds`,
     );
+  });
+});
+
+test('chorusd stops cleanly once the browser has gone', { timeout: kTestTimeoutMs }, async (t) => {
+  await reportingFailure(t, async () => {
+    await page?.evaluate(() => window.chorusTest.close());
+    await browser.close();
+    // Under the sanitizers, memory errors met while serving the browser are reported, and
+    // turned into a failing exit status, when chorusd ends.
+    const status = await chorusd.stop();
+    const tail = chorusd.output.slice(-4000);
+    assert.equal(status, 0, `chorusd exit status; its output ends:\n${tail}`);
+    assert.doesNotMatch(chorusd.output, /(AddressSanitizer|LeakSanitizer|runtime error):/);
   });
 });

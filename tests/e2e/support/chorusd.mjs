@@ -121,7 +121,8 @@ export class Chorusd {
   }
 
   // SIGTERM, then SIGKILL if chorusd has not exited within a few seconds; removes the
-  // temporary folder. Safe to call twice.
+  // temporary folder. Returns the exit code (or the name of the signal that ended it). Safe to
+  // call twice.
   async stop() {
     if (this.child && this.exitStatus === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
@@ -131,6 +132,7 @@ export class Chorusd {
       clearTimeout(timer);
     }
     await rm(this.dir, { recursive: true, force: true });
+    return this.exitStatus;
   }
 
   #spawn(args) {
