@@ -15,7 +15,8 @@ import { pollUntil, withTimeout } from './support/timing.mjs';
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kRoom = 'e2e-publish';
 // Packets that passed SRTP, wanted within kMediaTimeoutMs of the transport being connected:
-// Chromium's fake devices send about 50 audio packets a second and a few hundred video ones.
+// Chromium's fake devices send about 50 audio packets a second, and at 320×240 and 15 fps about
+// as many video ones, so this is about one second of media.
 const kWantedRtpPackets = 50;
 // The metrics a failure message lists, when not zero.
 const kMediaMetricPrefixes = ['chorus_udp_', 'chorus_media_', 'chorus_transport', 'chorus_dtls_'];
