@@ -76,6 +76,32 @@ std::string parseFailure(const SdpError& error) {
   return message;
 }
 
+void notify(const Participant& participant, const std::string& message) {
+  if (participant.connection != nullptr) {
+    participant.connection->sendEvent(message);
+  }
+}
+
+void broadcast(const Room& room, const Participant* except, const std::string& message) {
+  for (const auto& participant : room.participants) {
+    if (participant.get() != except) {
+      notify(*participant, message);
+    }
+  }
+}
+
+std::uint32_t freshSsrc() {
+  std::uint32_t ssrc = 0;
+  // RFC 3550 §8.1: random SSRCs; a collision within one subscriber's transport is what
+  // matters, and 2^-32 per pair is negligible for the sections one transport holds.
+  while (ssrc == 0) {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&ssrc), sizeof ssrc) != 1) {
+      throw std::runtime_error("RAND_bytes failed");
+    }
+  }
+  return ssrc;
+}
+
 }  // namespace
 
 std::string_view toString(LeaveReason reason) noexcept {
@@ -603,21 +629,6 @@ void RoomRegistry::sendOffer(const Room& room, Participant& subscriber) {
   notify(subscriber, event("subscribe_offer", std::move(fields)));
 }
 
-void RoomRegistry::broadcast(const Room& room, const Participant* except,
-                             const std::string& message) const {
-  for (const auto& participant : room.participants) {
-    if (participant.get() != except) {
-      notify(*participant, message);
-    }
-  }
-}
-
-void RoomRegistry::notify(const Participant& participant, const std::string& message) const {
-  if (participant.connection != nullptr) {
-    participant.connection->sendEvent(message);
-  }
-}
-
 std::optional<CodecPreference> RoomRegistry::roomVideoCodec(const Room& room) const {
   if (!room.videoCodec) {
     return std::nullopt;
@@ -632,18 +643,6 @@ MediaCapabilities RoomRegistry::roomCapabilities(const Room& room) const {
     capabilities.videoCodecs.push_back(*codec);
   }
   return capabilities;
-}
-
-std::uint32_t RoomRegistry::freshSsrc() {
-  std::uint32_t ssrc = 0;
-  // RFC 3550 §8.1: random SSRCs; a collision within one subscriber's transport is what
-  // matters, and 2^-32 per pair is negligible for the sections one transport holds.
-  while (ssrc == 0) {
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(&ssrc), sizeof ssrc) != 1) {
-      throw std::runtime_error("RAND_bytes failed");
-    }
-  }
-  return ssrc;
 }
 
 json::array RoomRegistry::describeRooms() const {

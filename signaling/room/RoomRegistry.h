@@ -122,11 +122,8 @@ class RoomRegistry {
   // still outstanding or its connection is away.
   void sendOffers(const Room& room);
   void sendOffer(const Room& room, Participant& subscriber);
-  void broadcast(const Room& room, const Participant* except, const std::string& event) const;
-  void notify(const Participant& participant, const std::string& event) const;
   std::optional<CodecPreference> roomVideoCodec(const Room& room) const;
   MediaCapabilities roomCapabilities(const Room& room) const;
-  std::uint32_t freshSsrc();
 
   RoomPolicy policy_;
   MediaTransports& transports_;

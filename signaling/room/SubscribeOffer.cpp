@@ -1,5 +1,7 @@
 #include "signaling/room/SubscribeOffer.h"
 
+#include <array>
+
 #include "signaling/room/PublishAnswer.h"
 #include "signaling/sdp/MediaNegotiation.h"
 
@@ -8,21 +10,21 @@ namespace chorus::signaling {
 namespace {
 
 struct ExtensionId {
-  std::uint8_t id;
   std::string_view uri;
+  std::uint8_t id;
   bool audio;
   bool video;
 };
 
 // Ids 1-14 fit the one-byte header form (RFC 8285 §4.2) every browser reads.
-constexpr ExtensionId kExtensions[] = {
-    {1, rtp_extension::kMid, true, true},
-    {2, rtp_extension::kAbsSendTime, true, true},
-    {3, rtp_extension::kTransportWideCc, true, true},
-    {4, rtp_extension::kAudioLevel, true, false},
-    {5, rtp_extension::kVideoOrientation, false, true},
-    {6, rtp_extension::kPlayoutDelay, false, true},
-};
+constexpr std::array<ExtensionId, 6> kExtensions{{
+    {rtp_extension::kMid, 1, true, true},
+    {rtp_extension::kAbsSendTime, 2, true, true},
+    {rtp_extension::kTransportWideCc, 3, true, true},
+    {rtp_extension::kAudioLevel, 4, true, false},
+    {rtp_extension::kVideoOrientation, 5, false, true},
+    {rtp_extension::kPlayoutDelay, 6, false, true},
+}};
 
 // What the sender asks of the receiver in the fmtp of its offer.
 std::map<std::string, std::string> offerFmtp(const CodecPreference& codec) {

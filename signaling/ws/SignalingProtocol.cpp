@@ -1,6 +1,7 @@
 #include "signaling/ws/SignalingProtocol.h"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <iterator>
 
@@ -58,12 +59,11 @@ SignalingReply outcomeReply(const json::value& id, RequestOutcome outcome) {
   return resultReply(id, std::move(outcome.result));
 }
 
-constexpr std::string_view kRoomRequests[] = {
+constexpr std::array<std::string_view, 7> kRoomRequests{
     "ping", "join", "leave", "publish", "subscribe_answer", "mute", "restart_ice"};
 
 bool isRoomRequest(std::string_view type) {
-  return std::find(std::begin(kRoomRequests), std::end(kRoomRequests), type) !=
-         std::end(kRoomRequests);
+  return std::find(kRoomRequests.begin(), kRoomRequests.end(), type) != kRoomRequests.end();
 }
 
 RequestOutcome badRequest(std::string message) {
@@ -242,7 +242,7 @@ std::optional<RequestOutcome> SignalingProtocol::roomRequest(std::string_view ty
     const json::string* transport = stringField(request, "transport");
     if (transport == nullptr || *transport != "subscribe") {
       return badRequest(
-          "transport must be \"subscribe\"; the publish transport restarts with a publish "
+          R"(transport must be "subscribe"; the publish transport restarts with a publish )"
           "re-offer");
     }
     return rooms_.restartIce(connection_);
@@ -260,7 +260,7 @@ RequestOutcome SignalingProtocol::join(const json::object& request) {
   if (const json::value* kind = request.if_contains("kind")) {
     const auto parsed = kind->is_string() ? roomKindFrom(kind->get_string()) : std::nullopt;
     if (!parsed) {
-      return badRequest("kind must be \"conference\" or \"group\"");
+      return badRequest(R"(kind must be "conference" or "group")");
     }
     join.kind = *parsed;
   }
