@@ -4,7 +4,12 @@
 #
 #   scripts/install-deps.sh              build and test dependencies (the default)
 #   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
+#
+# The browser tests (tests/e2e) also need node, npm and chromium, and their npm packages as
+# tests/e2e/package-lock.json pins them (`npm ci`, run again when the lock file changes).
 set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
 
 mode=all
 case "${1:-}" in
@@ -28,6 +33,15 @@ test_packages=(
   clang-format-14 clang-tidy-14
 )
 
+# Node and Chromium count as present when their commands are, whatever package brought them
+# (a nodesource nodejs bundles npm, and Debian's npm would conflict with it). On a fresh
+# Debian 12 the Debian packages come.
+if [ "$mode" = all ]; then
+  command -v chromium >/dev/null || test_packages+=(chromium)
+  command -v node >/dev/null || test_packages+=(nodejs)
+  command -v npm >/dev/null || test_packages+=(npm)
+fi
+
 wanted=("${build_packages[@]}")
 if [ "$mode" = all ]; then
   wanted+=("${test_packages[@]}")
@@ -43,16 +57,28 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#wanted[@]} packages present"
-  exit 0
+else
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
-  sudo=(sudo)
+# npm writes node_modules/.package-lock.json at every install: older than the lock file means
+# the lock changed since.
+if [ "$mode" = all ]; then
+  e2e="$repo/tests/e2e"
+  if [ ! -e "$e2e/node_modules/.package-lock.json" ] ||
+     [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in tests/e2e"
+    (cd "$e2e" && npm ci --no-audit --no-fund)
+  else
+    echo "install-deps: tests/e2e/node_modules up to date"
+  fi
 fi
-
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
