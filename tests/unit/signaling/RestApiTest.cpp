@@ -67,7 +67,7 @@ ApplicationRegistry applications() {
 class RestApiTest : public ::testing::Test {
  protected:
   RestApi::Response send(http::verb method, std::string_view target,
-                         std::string authorization = basic(kKey, kSecret)) {
+                         const std::string& authorization = basic(kKey, kSecret)) {
     RestApi::Request request{method, target, 11};
     if (!authorization.empty()) {
       request.set(http::field::authorization, authorization);
