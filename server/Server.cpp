@@ -108,7 +108,9 @@ Server::Server(const Config& config, unsigned workerCount)
       roomCollector_(rooms_),
       tokenVerifier_(applicationsFor(config)),
       api_(*this, config.http.webRoot, config.devMode),
-      http_(control_, config, api_, tokenVerifier_, rooms_, webSocketCounters_) {
+      rest_(rooms_, tokenVerifier_.applications()),
+      restCollector_(rest_),
+      http_(control_, config, api_, rest_, tokenVerifier_, rooms_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     shards_.shard(index).setTransportEvents(this);
@@ -118,6 +120,7 @@ Server::Server(const Config& config, unsigned workerCount)
   metrics_.addCollector(shardCollector_);
   metrics_.addCollector(iceTcpCollector_);
   metrics_.addCollector(webSocketCollector_);
+  metrics_.addCollector(restCollector_);
   spdlog::info("auth_applications count={}", tokenVerifier_.applications().size());
 }
 

@@ -13,6 +13,7 @@
 #include "server/metrics/IceTcpCollector.h"
 #include "server/metrics/MetricsExposition.h"
 #include "server/metrics/ProcessCollector.h"
+#include "server/metrics/RestCollector.h"
 #include "server/metrics/RoomCollector.h"
 #include "server/metrics/ShardCollector.h"
 #include "server/metrics/WebSocketCollector.h"
@@ -23,6 +24,7 @@
 #include "signaling/ProcessStatus.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
+#include "signaling/http/RestApi.h"
 #include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
@@ -67,6 +69,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   RoomCollector roomCollector_;
   signaling::TokenVerifier tokenVerifier_;
   signaling::HttpApi api_;
+  signaling::RestApi rest_;
+  RestCollector restCollector_;
   HttpServer http_;
   std::atomic<bool> ready_{false};
 };

@@ -93,13 +93,14 @@ bool isQuietEnd(const beast::error_code& error) {
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& context, const Config& config, const Api& api,
-                       const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
-                       WebSocketCounters& counters)
+                       signaling::RestApi& rest, const signaling::TokenVerifier& verifier,
+                       signaling::RoomRegistry& rooms, WebSocketCounters& counters)
     : context_(context),
       config_(config.http),
       signaling_(config.signaling),
       origins_(config.signaling.allowedOrigins),
       api_(api),
+      rest_(rest),
       verifier_(verifier),
       rooms_(rooms),
       counters_(counters),
@@ -167,6 +168,8 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
                                    "too many WebSocket connections", parser.get().version(), false);
     } else if (forWebSocket && parser.get().method() == http::verb::get) {
       response = upgradeRequired(parser.get());
+    } else if (signaling::RestApi::owns(parser.get().target())) {
+      response = rest_.handle(parser.get());
     } else {
       response = api_.handle(parser.get());
     }

@@ -9,19 +9,20 @@
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/http/HttpApi.h"
 #include "signaling/http/OriginAllowList.h"
+#include "signaling/http/RestApi.h"
 #include "signaling/room/RoomRegistry.h"
 
 namespace chorus::server {
 
 // The control port's listener: accepts TCP connections on the control thread and serves HTTP/1.1
 // on each (keep-alive, size limits, idle timeout), handing parsed requests to the HttpApi, and
-// WebSocket upgrades of /ws to a WebSocketSession.
+// WebSocket upgrades of /ws to a WebSocketSession, and /api/ to the RestApi.
 class HttpServer {
  public:
   // Binds and listens at once, so a port in use fails start-up.
   HttpServer(boost::asio::io_context& context, const Config& config, const signaling::HttpApi& api,
-             const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
-             WebSocketCounters& counters);
+             signaling::RestApi& rest, const signaling::TokenVerifier& verifier,
+             signaling::RoomRegistry& rooms, WebSocketCounters& counters);
 
   void start();
   // Stops accepting; open connections end with the control loop.
@@ -38,6 +39,7 @@ class HttpServer {
   Config::Signaling signaling_;
   signaling::OriginAllowList origins_;
   const signaling::HttpApi& api_;
+  signaling::RestApi& rest_;
   const signaling::TokenVerifier& verifier_;
   signaling::RoomRegistry& rooms_;
   WebSocketCounters& counters_;
