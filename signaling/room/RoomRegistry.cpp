@@ -349,6 +349,17 @@ RequestOutcome RoomRegistry::subscribeAnswer(ParticipantConnection& connection,
     return RequestOutcome::fail(SignalingError::kSdpUnsupported,
                                 std::string(describe(remote.problem)));
   }
+  // RFC 3264 §6: an answer has the offer's m-sections, in order.
+  const auto& answered = parsed.description->media;
+  const bool matches = std::equal(
+      answered.begin(), answered.end(), participant->sections.begin(), participant->sections.end(),
+      [](const MediaDescription& section, const SubscribedSection& offered) {
+        return section.mid == offered.mid && section.media == offered.kind;
+      });
+  if (!matches) {
+    return RequestOutcome::fail(SignalingError::kSdpUnsupported,
+                                "the answer's m-sections are not the offer's");
+  }
   participant->outstanding.reset();
   TransportSlot& slot = participant->subscribe;
   if (!slot.open) {

@@ -1,6 +1,7 @@
 // Rooms without sockets: joins and their checks, the events three participants see and their
 // order, publish and subscribe negotiation on SDP captured from Debian's Chromium and Firefox,
 // resume, and the timers (resume window, empty-room grace) driven by a fake clock.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -182,6 +183,12 @@ TEST_F(RoomRegistryTest, SubscribeAnswerOpensTheTransportAndStaleAnswersAreRefus
   const std::string answer = readSdp("chromium-156-answer.sdp");
   EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision + 1, answer).error, SignalingError::kStaleAnswer);
   EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision, "v=0\r\n").error, SignalingError::kSdpInvalid);
+  // An answer to an offer of other m-sections (here: video before audio) is refused.
+  std::string swapped = answer;
+  const auto video = swapped.find("m=video");
+  swapped = swapped.substr(0, swapped.find("m=audio")) + swapped.substr(video) +
+            swapped.substr(swapped.find("m=audio"), video - swapped.find("m=audio"));
+  EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision, swapped).error, SignalingError::kSdpUnsupported);
   ASSERT_FALSE(rooms_.subscribeAnswer(bob_, revision, answer).error);
   EXPECT_EQ(rooms_.subscribeAnswer(bob_, revision, answer).error, SignalingError::kNoOffer);
   EXPECT_EQ(transports_.open().size(), 2U);
@@ -294,6 +301,79 @@ TEST_F(RoomRegistryTest, PublishNeedsTheGrantAndUsableSdp) {
   std::string offer = readSdp("chromium-156-getusermedia-offer.sdp");
   offer.erase(offer.find("a=group:BUNDLE 0 1\r\n"), 20);
   EXPECT_EQ(rooms_.publish(bob_, offer).error, SignalingError::kSdpUnsupported);
+}
+
+TEST_F(RoomRegistryTest, TransportStatesReachTheParticipantAndFailedMediaTimesOut) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  ASSERT_FALSE(rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp")).error);
+  const TransportId publish = transports_.open().begin()->first;
+  rooms_.onTransportState(publish, TransportState::kConnected, t0_);
+  EXPECT_EQ(lastEvent(alice_).at("state"), "connected");
+  rooms_.onTransportState(publish, TransportState::kFailed, t0_ + 1s);
+  EXPECT_EQ(lastEvent(alice_).at("transport"), "publish");
+  EXPECT_EQ(lastEvent(alice_).at("state"), "failed");
+  // Nothing renegotiated within the window: Alice is removed, and the others are told why.
+  rooms_.tick(t0_ + 15s);
+  EXPECT_EQ(rooms_.participantCount(), 2U);
+  rooms_.tick(t0_ + 16s);
+  EXPECT_EQ(rooms_.participantCount(), 1U);
+  EXPECT_EQ(lastEvent(bob_).at("type"), "participant_left");
+  EXPECT_EQ(lastEvent(bob_).at("reason"), "timeout");
+}
+
+TEST_F(RoomRegistryTest, PublishReofferWithNewCredentialsRestartsIceOnTheSameTransport) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  std::string offer = readSdp("chromium-156-getusermedia-offer.sdp");
+  const auto first = rooms_.publish(alice_, offer);
+  ASSERT_FALSE(first.error);
+  const TransportId transport = transports_.open().begin()->first;
+  // RFC 8445 §9: an ICE restart changes ice-ufrag and ice-pwd, nothing else.
+  const auto ufrag = offer.find("a=ice-ufrag:");
+  const auto end = offer.find("\r\n", ufrag);
+  const std::string oldUfrag = offer.substr(ufrag + 12, end - ufrag - 12);
+  for (auto at = offer.find(oldUfrag); at != std::string::npos; at = offer.find(oldUfrag)) {
+    offer.replace(at, oldUfrag.size(), "Rst1");
+  }
+  const auto second = rooms_.publish(alice_, offer);
+  ASSERT_FALSE(second.error) << second.message;
+  ASSERT_EQ(transports_.restarts.size(), 1U);
+  EXPECT_EQ(transports_.restarts[0].id, transport);
+  EXPECT_EQ(transports_.restarts[0].remoteUfrag, "Rst1");
+  EXPECT_EQ(transports_.open().size(), 1U);
+  const auto answer = SessionDescription::parse(second.result.at("sdp").as_string());
+  ASSERT_TRUE(answer.description);
+  EXPECT_EQ(answer.description->media[0].transport.iceUfrag, transports_.restarts[0].localUfrag);
+}
+
+TEST_F(RoomRegistryTest, SubscribeIceRestartOffersNewCredentialsOrANewTransportAfterFailure) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp")).error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  EXPECT_EQ(rooms_.restartIce(carol_).error, SignalingError::kNotInRoom);
+  EXPECT_EQ(rooms_.restartIce(bob_).error, SignalingError::kNoTransport);
+  const auto first = lastEvent(bob_);
+  ASSERT_FALSE(rooms_
+                   .subscribeAnswer(bob_, first.at("revision").as_int64(),
+                                    readSdp("chromium-156-answer.sdp"))
+                   .error);
+  ASSERT_FALSE(rooms_.restartIce(bob_).error);
+  const auto restarted = lastEvent(bob_);
+  EXPECT_EQ(restarted.at("type"), "subscribe_offer");
+  EXPECT_FALSE(restarted.contains("new_transport"));
+  ASSERT_EQ(transports_.restarts.size(), 1U);
+  const auto offer = SessionDescription::parse(restarted.at("sdp").as_string());
+  EXPECT_EQ(offer.description->media[0].transport.iceUfrag, transports_.restarts[0].localUfrag);
+
+  // After the media plane reports the transport failed, a restart means a new transport.
+  TransportId subscribe = 0;
+  for (const auto& [id, opened] : transports_.open()) {
+    subscribe = std::max(subscribe, id);
+  }
+  rooms_.onTransportState(subscribe, TransportState::kFailed, t0_);
+  ASSERT_FALSE(rooms_.restartIce(bob_).error);
+  EXPECT_EQ(lastEvent(bob_).at("new_transport"), true);
+  EXPECT_EQ(transports_.closed.back(), subscribe);
 }
 
 }  // namespace
