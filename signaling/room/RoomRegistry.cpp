@@ -102,6 +102,52 @@ std::uint32_t freshSsrc() {
   return ssrc;
 }
 
+// The sections a subscriber should have: one per track of everyone else in the room, and the
+// sections of tracks that are gone made inactive. Marks an offer due when anything changed.
+void refreshSections(const Room& room, Participant& subscriber) {
+  if (!subscriber.identity.subscribe) {
+    return;
+  }
+  bool changed = false;
+  for (auto& section : subscriber.sections) {
+    if (!section.active) {
+      continue;
+    }
+    const bool present =
+        std::any_of(room.participants.begin(), room.participants.end(), [&](const auto& publisher) {
+          return std::any_of(publisher->tracks.begin(), publisher->tracks.end(),
+                             [&](const PublishedTrack& t) { return t.id == section.trackId; });
+        });
+    if (!present) {
+      section.active = false;
+      changed = true;
+    }
+  }
+  for (const auto& publisher : room.participants) {
+    if (publisher.get() == &subscriber) {
+      continue;
+    }
+    for (const auto& track : publisher->tracks) {
+      const bool offered = std::any_of(
+          subscriber.sections.begin(), subscriber.sections.end(),
+          [&](const SubscribedSection& s) { return s.active && s.trackId == track.id; });
+      if (offered) {
+        continue;
+      }
+      SubscribedSection section;
+      section.mid = std::to_string(subscriber.sections.size());
+      section.kind = track.kind;
+      section.participantId = publisher->id;
+      section.trackId = track.id;
+      section.ssrc = freshSsrc();
+      section.rtxSsrc = track.kind == "video" ? freshSsrc() : 0;
+      subscriber.sections.push_back(std::move(section));
+      changed = true;
+    }
+  }
+  subscriber.offerNeeded = subscriber.offerNeeded || changed;
+}
+
 }  // namespace
 
 std::string_view toString(LeaveReason reason) noexcept {
@@ -557,50 +603,6 @@ void RoomRegistry::removeParticipant(Participant& participant, LeaveReason reaso
   if (room.participants.empty()) {
     room.emptySince = now;
   }
-}
-
-void RoomRegistry::refreshSections(const Room& room, Participant& subscriber) {
-  if (!subscriber.identity.subscribe) {
-    return;
-  }
-  bool changed = false;
-  for (auto& section : subscriber.sections) {
-    if (!section.active) {
-      continue;
-    }
-    const bool present =
-        std::any_of(room.participants.begin(), room.participants.end(), [&](const auto& publisher) {
-          return std::any_of(publisher->tracks.begin(), publisher->tracks.end(),
-                             [&](const PublishedTrack& t) { return t.id == section.trackId; });
-        });
-    if (!present) {
-      section.active = false;
-      changed = true;
-    }
-  }
-  for (const auto& publisher : room.participants) {
-    if (publisher.get() == &subscriber) {
-      continue;
-    }
-    for (const auto& track : publisher->tracks) {
-      const bool offered = std::any_of(
-          subscriber.sections.begin(), subscriber.sections.end(),
-          [&](const SubscribedSection& s) { return s.active && s.trackId == track.id; });
-      if (offered) {
-        continue;
-      }
-      SubscribedSection section;
-      section.mid = std::to_string(subscriber.sections.size());
-      section.kind = track.kind;
-      section.participantId = publisher->id;
-      section.trackId = track.id;
-      section.ssrc = freshSsrc();
-      section.rtxSsrc = track.kind == "video" ? freshSsrc() : 0;
-      subscriber.sections.push_back(std::move(section));
-      changed = true;
-    }
-  }
-  subscriber.offerNeeded = subscriber.offerNeeded || changed;
 }
 
 void RoomRegistry::markSubscribersChanged(const Room& room, const Participant& except) {

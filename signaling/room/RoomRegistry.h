@@ -37,9 +37,16 @@ struct RequestOutcome {
   std::string message;
   boost::json::object result;
 
-  static RequestOutcome ok(boost::json::object result = {}) { return {{}, {}, std::move(result)}; }
+  static RequestOutcome ok(boost::json::object result = {}) {
+    RequestOutcome outcome;
+    outcome.result = std::move(result);
+    return outcome;
+  }
   static RequestOutcome fail(SignalingError code, std::string message) {
-    return {code, std::move(message), {}};
+    RequestOutcome outcome;
+    outcome.error = code;
+    outcome.message = std::move(message);
+    return outcome;
   }
 };
 
@@ -117,7 +124,6 @@ class RoomRegistry {
   void closeTransport(TransportSlot& slot);
   // Every other participant with a subscribe grant needs the change in its next offer.
   void markSubscribersChanged(const Room& room, const Participant& except);
-  void refreshSections(const Room& room, Participant& subscriber);
   // Sends each participant of the room whose sections changed its next offer, unless one is
   // still outstanding or its connection is away.
   void sendOffers(const Room& room);
