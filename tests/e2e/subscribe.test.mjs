@@ -87,8 +87,8 @@ test('bob answers the server subscribe offer: alice tracks by msid, DTLS connect
   await reporting(t, async () => {
     alice = await openAuthenticated('alice', 'alice');
     bob = await openAuthenticated('bob', 'bob');
-    const alicePublished = await alice.call(
-      'publish', { room: kRoom, name: 'Alice' }, kPublishTimeoutMs);
+    const alicePublished = await alice.call('publish', { room: kRoom, name: 'Alice' },
+      kPublishTimeoutMs);
     aliceId = alicePublished.participantId;
     aliceTracks = alicePublished.tracks;
     assert.deepEqual(aliceTracks.map((track) => track.kind).sort(), ['audio', 'video']);
@@ -102,6 +102,19 @@ test('bob answers the server subscribe offer: alice tracks by msid, DTLS connect
       aliceTracks.map((track) => track.track_id).sort(),
       "alice's tracks in bob's join result",
     );
+
+    // Alice, there first, hears of Bob and his tracks.
+    const bobId = bobPublished.participantId;
+    const aliceHears = (fields) => alice.call('waitForEvent', { fields }, kStepTimeoutMs);
+    const joined = await aliceHears({
+      type: 'participant_joined',
+      participant: { participant_id: bobId },
+    });
+    assert.equal(joined.participant.name, 'Bob');
+    for (const { track_id, kind } of bobPublished.tracks) {
+      const track = { track_id, kind, participant_id: bobId };
+      await aliceHears({ type: 'track_published', track });
+    }
 
     // setRemoteDescription(offer) and the server's acceptance of the answer prove the SDP
     // both ways; connected on both sides proves ICE and the DTLS roles.
@@ -121,6 +134,13 @@ test('bob answers the server subscribe offer: alice tracks by msid, DTLS connect
       const received = fromAlice.find((track) => track.trackId === published.track_id);
       assert.ok(received, `no ontrack for ${published.track_id}: ${JSON.stringify(fromAlice)}`);
       assert.equal(received.kind, published.kind, `kind of ${published.track_id}`);
+    }
+
+    // The offer's msid (RFC 8830) is what gave the streams and tracks their ids.
+    for (const track of fromAlice) {
+      const section = mediaSections(bobSubscribed.offer).find((s) => s.mid === track.mid);
+      assert.equal(section?.direction, 'sendonly', `direction of m-section ${track.mid}`);
+      assert.equal(section?.msid, `${aliceId} ${track.trackId}`, `msid of m-section ${track.mid}`);
     }
 
     // Alice's publish, Bob's publish and Bob's subscribe transports.
@@ -172,6 +192,7 @@ test('ICE restart of the publish transport: new credentials, connected, RTP keep
       "chromium's offer after restartIce() has new credentials");
     assert.notEqual(iceUfrag(restarted.answer), iceUfrag(restarted.previousAnswer),
       "the server's answer to an ICE restart has new credentials (RFC 8445 §9)");
+    assert.match(restarted.answer, /^a=setup:passive\r?$/m, 'the server answers setup:passive');
     assert.equal(restarted.connectionState, 'connected');
     assert.deepEqual(await bobFailures(), []);
 

@@ -125,7 +125,10 @@ function waitForConnected(pc, transport) {
 
 // A bundled, rtcp-muxed RTCPeerConnection whose states are kept in `progress.transports`.
 function newPeerConnection(transport) {
-  const connection = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  const connection = new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    rtcpMuxPolicy: 'require',
+  });
   const state = progress.transports[transport];
   connection.addEventListener('connectionstatechange', () => {
     state.connectionState = connection.connectionState;

@@ -41,7 +41,8 @@ export class TestPage {
         argument,
       }),
       timeoutMs,
-      async () => `${this.label}: page step ${name} did not finish; page progress: ${await this.progress()}`,
+      async () =>
+        `${this.label}: page step ${name} did not finish; page progress: ${await this.progress()}`,
     );
   }
 
