@@ -6,11 +6,11 @@ import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { saveArtifacts } from './support/artifacts.mjs';
 import { Chorusd } from './support/chorusd.mjs';
-import { launchChromium, openPage } from './support/chromium.mjs';
+import { launchChromium } from './support/chromium.mjs';
 import { describeNonZero, parseSamples, sampleValue } from './support/prometheus.mjs';
-import { pollUntil, withTimeout } from './support/timing.mjs';
+import { reportingFailure, TestPage } from './support/testPage.mjs';
+import { pollUntil } from './support/timing.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kRoom = 'e2e-publish';
@@ -40,49 +40,21 @@ after(async () => {
   await chorusd?.stop();
 });
 
-// What the page has done and received so far, for a failure message.
-async function pageProgress() {
-  const progress = await page.evaluate(() => window.chorusTest?.progress).catch((e) => e.message);
-  return JSON.stringify(progress, null, 2);
-}
-
-// Runs `body`; on failure saves the server log and the page's console and adds where they are,
-// and what the page last did, to the error.
-async function reportingFailure(t, body) {
-  try {
-    await body();
-  } catch (error) {
-    const progress = page ? await pageProgress() : '(no page)';
-    const dir = await saveArtifacts(t.name, {
-      'chorusd.log': chorusd?.output ?? '',
-      'page-console.log': (page?.consoleLines ?? []).join('\n') + '\n',
-      'page-progress.json': `${progress}\n`,
-    });
-    let message = `${error.message}\npage progress: ${progress}`;
-    if (dir) message += `\nserver log and page console saved in ${dir}`;
-    throw new Error(message, { cause: error });
-  }
-}
-
-// Calls `name` on the page's window.chorusTest with `argument`, failing after `timeoutMs` with
-// the page's progress.
+// Calls `name` on the page's window.chorusTest, failing after `timeoutMs` with its progress.
 function onPage(name, argument, timeoutMs = kStepTimeoutMs) {
-  return withTimeout(
-    page.evaluate(({ name, argument }) => window.chorusTest[name](argument), { name, argument }),
-    timeoutMs,
-    async () => `page step ${name} did not finish; page progress: ${await pageProgress()}`,
-  );
+  return page.call(name, argument, timeoutMs);
+}
+
+// Runs `body`; a failure saves the server log and the page's console and says where.
+function reporting(t, body) {
+  return reportingFailure(t, { chorusd, pages: () => [page] }, body);
 }
 
 test('a page served by chorusd authenticates over /ws with a minted token', {
   timeout: kTestTimeoutMs,
 }, async (t) => {
-  await reportingFailure(t, async () => {
-    page = await openPage(browser);
-    await page.goto(`${chorusd.baseUrl}/publish.html`, { timeout: kStepTimeoutMs });
-    await page.waitForFunction(() => window.chorusTest !== undefined, null, {
-      timeout: kStepTimeoutMs,
-    });
+  await reporting(t, async () => {
+    page = await TestPage.open(browser, chorusd, 'page');
     const token = await chorusd.token({ user: 'chromium', room: kRoom });
     const { hello, authenticated } = await onPage('authenticate', { token });
     assert.equal(hello.protocol, 1);
@@ -93,7 +65,7 @@ test('a page served by chorusd authenticates over /ws with a minted token', {
 test('chromium publishes audio and video: DTLS connected, RTP decrypted by the server', {
   timeout: kTestTimeoutMs,
 }, async (t) => {
-  await reportingFailure(t, async () => {
+  await reporting(t, async () => {
     assert.ok(page, 'the authenticate test opened no page');
     // setRemoteDescription(answer) resolving inside `publish` is what says the answer parses.
     const published = await onPage('publish', { room: kRoom, name: 'Chromium' }, kPublishTimeoutMs);
@@ -103,7 +75,7 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
     // The browser's own view: it sends on both tracks.
     const browserSent = await pollUntil(
       async () => {
-        const sent = await page.evaluate(() => window.chorusTest.outboundPackets());
+        const sent = await onPage('outboundPackets');
         return { done: sent.audio > 0 && sent.video > 0, sent };
       },
       {
@@ -141,8 +113,8 @@ test('chromium publishes audio and video: DTLS connected, RTP decrypted by the s
 });
 
 test('chorusd stops cleanly once the browser has gone', { timeout: kTestTimeoutMs }, async (t) => {
-  await reportingFailure(t, async () => {
-    await page?.evaluate(() => window.chorusTest.close());
+  await reporting(t, async () => {
+    await page?.closeConnections();
     await browser.close();
     // Under the sanitizers, memory errors met while serving the browser are reported, and
     // turned into a failing exit status, when chorusd ends.
