@@ -148,6 +148,15 @@ void refreshSections(const Room& room, Participant& subscriber) {
   subscriber.offerNeeded = subscriber.offerNeeded || changed;
 }
 
+// Every other participant with a subscribe grant needs the change in its next offer.
+void markSubscribersChanged(const Room& room, const Participant& except) {
+  for (const auto& other : room.participants) {
+    if (other.get() != &except) {
+      refreshSections(room, *other);
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view toString(LeaveReason reason) noexcept {
@@ -602,14 +611,6 @@ void RoomRegistry::removeParticipant(Participant& participant, LeaveReason reaso
   sendOffers(room);
   if (room.participants.empty()) {
     room.emptySince = now;
-  }
-}
-
-void RoomRegistry::markSubscribersChanged(const Room& room, const Participant& except) {
-  for (const auto& other : room.participants) {
-    if (other.get() != &except) {
-      refreshSections(room, *other);
-    }
   }
 }
 

@@ -122,8 +122,6 @@ class RoomRegistry {
   boost::json::object joinResult(const Participant& participant) const;
   void removeParticipant(Participant& participant, LeaveReason reason, TimePoint now);
   void closeTransport(TransportSlot& slot);
-  // Every other participant with a subscribe grant needs the change in its next offer.
-  void markSubscribersChanged(const Room& room, const Participant& except);
   // Sends each participant of the room whose sections changed its next offer, unless one is
   // still outstanding or its connection is away.
   void sendOffers(const Room& room);
