@@ -91,7 +91,7 @@ std::string errorCode(const json::object& reply) {
 class RoomsTest : public ::testing::Test {
  protected:
   // An authenticated client joined to `room`; returns the join reply.
-  json::object joinAs(Client& client, const std::string& user, std::string room = "standup") {
+  static json::object joinAs(Client& client, const std::string& user, std::string room = "standup") {
     EXPECT_TRUE(client.call("authenticate", {{"token", token(user)}}).contains("result"));
     return client.call("join", {{"room", std::move(room)}, {"kind", "group"}, {"name", user}});
   }

@@ -58,7 +58,7 @@ class RoomRegistryTest : public ::testing::Test {
     return rooms_.join(connection, identity(std::move(user)), {std::move(room), kind, {}});
   }
 
-  RoomPolicy policy() {
+  static RoomPolicy policy() {
     RoomPolicy p;
     p.maxParticipants = 3;
     return p;
@@ -213,8 +213,8 @@ TEST_F(RoomRegistryTest, UnpublishingATrackMakesItsSectionInactive) {
   ASSERT_FALSE(republished.error) << republished.message;
   EXPECT_EQ(republished.result.at("tracks").as_array().size(), 1U);
   EXPECT_EQ(transports_.open().size(), 2U);  // the same transport: same fingerprint
-  const auto types_ = types(bob_);
-  EXPECT_EQ(types_[types_.size() - 2], "track_unpublished");
+  const auto seen = types(bob_);
+  EXPECT_EQ(seen[seen.size() - 2], "track_unpublished");
   const auto second = SessionDescription::parse(lastEvent(bob_).at("sdp").as_string());
   ASSERT_TRUE(second.description);
   EXPECT_EQ(second.description->media[1].direction, SdpDirection::kInactive);
