@@ -17,6 +17,9 @@ struct PacketSlot {
 
   alignas(64) std::array<std::uint8_t, kCapacity> bytes{};  // zeroed once, when the pool is made
   std::size_t length = 0;
+  // While the slot is handed to other shards read-only: how many have not given it back yet.
+  // Only the owning shard's thread touches it (media/routing/Router).
+  std::uint32_t holders = 0;
 
   std::span<std::uint8_t> data() { return {bytes.data(), length}; }
   std::span<const std::uint8_t> data() const { return {bytes.data(), length}; }
@@ -37,6 +40,12 @@ class PacketRef {
   ~PacketRef() { reset(); }
 
   void reset() noexcept;
+  // Gives up ownership without releasing: the caller returns the slot with
+  // PacketPool::giveBack() (the router does, once every shard it lent the slot to is done).
+  PacketSlot* detach() noexcept {
+    pool_ = nullptr;
+    return std::exchange(slot_, nullptr);
+  }
   explicit operator bool() const { return slot_ != nullptr; }
   PacketSlot& operator*() const { return *slot_; }
   PacketSlot* operator->() const { return slot_; }
@@ -55,6 +64,9 @@ class PacketPool {
 
   // A free slot with length 0, or an empty ref when every slot is in use.
   PacketRef acquire() noexcept;
+
+  // Takes back a slot a PacketRef detached from this pool.
+  void giveBack(PacketSlot& slot) noexcept { release(slot); }
 
   std::size_t capacity() const { return capacity_; }
   std::size_t available() const { return free_.size(); }

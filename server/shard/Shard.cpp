@@ -1,11 +1,15 @@
 #include "server/shard/Shard.h"
 
 #include <cassert>
+#include <cstdint>
 #include <pthread.h>
 #include <span>
 #include <string>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/system/system_error.hpp>
 #include <spdlog/spdlog.h>
 
 namespace chorus::server {
@@ -16,6 +20,14 @@ constexpr auto kHeartbeatPeriod = std::chrono::milliseconds(250);
 // than the 1 s DTLS retransmit and 30 s consent timeouts they serve.
 constexpr auto kTickPeriod = std::chrono::milliseconds(20);
 
+int makeEventFd() {
+  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) {
+    throw boost::system::system_error(errno, boost::system::system_category(), "eventfd");
+  }
+  return fd;
+}
+
 }  // namespace
 
 Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint,
@@ -23,6 +35,8 @@ Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint
              UfragDirectory& directory)
     : index_(index),
       pool_(config.packetPoolSlots),
+      router_(index, pool_, *this),
+      wake_(context_, makeEventFd()),
       udp_(context_, mediaEndpoint, config.udpBufferBytes, pool_, counters_, *this),
       certificate_(certificate),
       directory_(directory),
@@ -40,10 +54,58 @@ void Shard::start() {
     pthread_setname_np(pthread_self(), name.c_str());
     owner_ = std::this_thread::get_id();
     udp_.start();
+    awaitWake();
     beat();
     tick();
     context_.run();
   });
+}
+
+void Shard::connect(Shard& peer, media::ShardLink& outbound, media::ShardLink& inbound) {
+  peers_.resize(std::max<std::size_t>(peers_.size(), peer.index() + 1), nullptr);
+  peers_[peer.index()] = &peer;
+  router_.connect(peer.index(), outbound, inbound);
+}
+
+void Shard::notify() {
+  const std::uint64_t one = 1;
+  // A full counter (2^64 - 2 wakes unread) cannot happen; a failed write is a lost wake-up
+  // that the next batch end or tick makes up for.
+  [[maybe_unused]] const auto written = ::write(wake_.native_handle(), &one, sizeof one);
+}
+
+void Shard::awaitWake() {
+  wake_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                   [this](const boost::system::error_code& error) {
+                     if (error) {
+                       return;
+                     }
+                     std::uint64_t count = 0;
+                     [[maybe_unused]] const auto read =
+                         ::read(wake_.native_handle(), &count, sizeof count);
+                     router_.drain(std::chrono::steady_clock::now());
+                     awaitWake();
+                   });
+}
+
+void Shard::onBatchEnd() {
+  router_.drain(std::chrono::steady_clock::now());
+}
+
+void Shard::wake(std::size_t peer) {
+  peers_[peer]->notify();
+}
+
+void Shard::sendRtp(media::TransportKey transport, media::PacketRef packet) {
+  if (media::WebRtcTransport* found = transports_.find(transport)) {
+    found->sendRtp(std::move(packet));
+  }
+}
+
+void Shard::sendRtcp(media::TransportKey transport, media::PacketRef packet) {
+  if (media::WebRtcTransport* found = transports_.find(transport)) {
+    found->sendRtcp(std::move(packet));
+  }
 }
 
 void Shard::stop() {
@@ -227,6 +289,7 @@ void Shard::onTransportConnected(media::WebRtcTransport& transport) {
   transportStats_.connected.add();
   const TransportId id = transports_.idOf(transport);
   spdlog::info("transport_connected worker={} transport={}", index_, id);
+  router_.onSubscriberConnected(id, std::chrono::steady_clock::now());
   if (events_ != nullptr) {
     events_->onTransportConnected(id);
   }
@@ -251,13 +314,15 @@ void Shard::onTransportClosed(media::WebRtcTransport& transport,
 }
 
 // Until the routing core arrives, decrypted media ends here; the packet's slot is reused.
-// Decrypted media, counted until the routing core forwards it.
-void Shard::onRtp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {
+// Decrypted media goes to the router, which forwards it to the stream's subscribers.
+void Shard::onRtp(media::WebRtcTransport& transport, media::PacketRef& packet) {
   counters_.rtpReceived.add();
+  router_.onRtp(transports_.idOf(transport), packet, std::chrono::steady_clock::now());
 }
 
-void Shard::onRtcp(media::WebRtcTransport& /*transport*/, media::PacketRef& /*packet*/) {
+void Shard::onRtcp(media::WebRtcTransport& transport, media::PacketRef& packet) {
   counters_.rtcpReceived.add();
+  router_.onRtcp(transports_.idOf(transport), packet, std::chrono::steady_clock::now());
 }
 
 void Shard::tick() {
@@ -266,6 +331,7 @@ void Shard::tick() {
   const auto now = std::chrono::steady_clock::now();
   transports_.forEach(
       [now](TransportId /*id*/, media::WebRtcTransport& transport) { transport.onTimer(now); });
+  router_.tick(now);
   for (const TransportId id : closing_) {
     if (const media::WebRtcTransport* transport = transports_.find(id)) {
       directory_.remove(transport->localIce().ufrag, index_);

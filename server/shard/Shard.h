@@ -11,8 +11,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "media/routing/Router.h"
 #include "media/session/WebRtcTransport.h"
 #include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
@@ -32,7 +34,8 @@ namespace chorus::server {
 class Shard : public DatagramReceiver,
               private TcpFrameReceiver,
               private media::TransportSink,
-              private media::TransportObserver {
+              private media::TransportObserver,
+              private media::RouterSink {
  public:
   // Binds the media port at once, so a port in use fails start-up before any thread runs.
   // `certificate` (DTLS, shared by every shard) must outlive the shard, and so must
@@ -46,6 +49,13 @@ class Shard : public DatagramReceiver,
 
   // Where transport lifecycle events go; set before start(), or nothing is told.
   void setTransportEvents(TransportEvents* events) { events_ = events; }
+  // Before start(): the rings to and from shard `peer` (owned by the ShardPool).
+  void connect(Shard& peer, media::ShardLink& outbound, media::ShardLink& inbound);
+  // Wakes the shard's loop to drain its rings. Any thread; a write to an eventfd.
+  void notify();
+  // The shard's forwarding core. Only on the shard's thread (post route changes to context()).
+  media::Router& router() { return router_; }
+  const media::RouterCounters& routerCounters() const { return router_.counters(); }
 
   void start();
   // Stops the loop and joins the thread. Safe to call from any other thread, more than once.
@@ -75,13 +85,14 @@ class Shard : public DatagramReceiver,
   void adoptTcpConnection(TcpIceHandoff handoff);
 
   void onDatagram(media::PacketRef& packet, const media::SocketAddress& from) override;
-  void onBatchEnd() override {}
+  void onBatchEnd() override;
 
  private:
   void onStunDatagram(const media::PacketRef& packet, const media::SocketAddress& from,
                       media::WebRtcTransport* bound);
   void beat();
   void tick();
+  void awaitWake();
   void adopt(TcpIceHandoff& handoff);
   // Closes a connection (if still open), counts why, and keeps it until the next tick.
   void retire(const media::SocketAddress& remote, TcpCloseReason reason);
@@ -92,8 +103,12 @@ class Shard : public DatagramReceiver,
   void onFrame(TcpIceConnection& connection, media::PacketRef& packet) override;
   void onConnectionClosed(TcpIceConnection& connection, TcpCloseReason reason) override;
 
-  // media::TransportSink
+  // media::TransportSink and media::RouterSink
   media::PacketRef allocatePacket() override { return pool_.acquire(); }
+  // media::RouterSink
+  void sendRtp(media::TransportKey transport, media::PacketRef packet) override;
+  void sendRtcp(media::TransportKey transport, media::PacketRef packet) override;
+  void wake(std::size_t peer) override;
   void sendPacket(media::PacketRef packet, const media::SocketAddress& to) override;
   // media::TransportObserver
   void onTransportAddress(media::WebRtcTransport& transport,
@@ -108,6 +123,9 @@ class Shard : public DatagramReceiver,
   boost::asio::io_context context_{1};  // run by one thread: Asio keeps its handlers thread-private
   media::PacketCounters counters_;
   media::PacketPool pool_;
+  media::Router router_;
+  boost::asio::posix::stream_descriptor wake_;  // an eventfd other shards write to
+  std::vector<Shard*> peers_;                   // by index; set before start
   UdpEndpoint udp_;
   const media::DtlsCertificate& certificate_;
   TransportTable transports_;

@@ -42,6 +42,24 @@ ShardPool::ShardPool(const Config& config, unsigned count,
     shards_.push_back(std::make_unique<Shard>(index, boost::asio::ip::udp::endpoint(address, port),
                                               config.media, certificate, directory_));
   }
+  // One link for each ordered pair of shards: packets lent from `from` to `to` and what comes
+  // back (docs/architecture.md, "Routing between shards").
+  links_.resize(std::size_t{count} * count);
+  for (unsigned from = 0; from < count; ++from) {
+    for (unsigned to = 0; to < count; ++to) {
+      if (from != to) {
+        links_[from * count + to] = std::make_unique<media::ShardLink>();
+      }
+    }
+  }
+  for (unsigned from = 0; from < count; ++from) {
+    for (unsigned to = 0; to < count; ++to) {
+      if (from != to) {
+        shards_[from]->connect(*shards_[to], *links_[from * count + to],
+                               *links_[to * count + from]);
+      }
+    }
+  }
 }
 
 std::vector<media::IceCandidate> ShardPool::candidates(std::size_t index) const {

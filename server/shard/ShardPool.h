@@ -45,6 +45,9 @@ class ShardPool {
 
  private:
   UfragDirectory directory_;  // before the shards, which write to it until they are destroyed
+  // The rings between shards, [from * count + to]; declared before the shards, which use them
+  // until they are destroyed.
+  std::vector<std::unique_ptr<media::ShardLink>> links_;
   std::vector<std::unique_ptr<Shard>> shards_;
   media::SocketAddress reachableAddress_;  // announced, else listen address
   std::uint16_t iceTcpPort_ = 0;

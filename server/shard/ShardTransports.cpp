@@ -3,6 +3,7 @@
 #include <string>
 
 #include <boost/asio/post.hpp>
+#include <openssl/rand.h>
 
 #include "media/security/DtlsCertificate.h"
 
@@ -44,6 +45,59 @@ void ShardTransports::restartIce(signaling::TransportId id, const media::IceCred
 
 const media::DtlsFingerprint& ShardTransports::fingerprint() const {
   return certificate_.fingerprint();
+}
+
+void ShardTransports::publishStream(const media::PublishedStreamSpec& stream) {
+  Shard& shard = shards_.shardFor(stream.publisher);
+  boost::asio::post(shard.context(),
+                    [&shard, stream] { shard.router().addPublishedStream(stream); });
+}
+
+void ShardTransports::unpublishStream(const media::PublishedStreamSpec& stream) {
+  Shard& shard = shards_.shardFor(stream.publisher);
+  boost::asio::post(shard.context(),
+                    [&shard, key = stream.key] { shard.router().removePublishedStream(key); });
+}
+
+void ShardTransports::subscribe(const media::SubscriptionSpec& subscription,
+                                signaling::TransportId publisher) {
+  media::SubscriptionSpec spec = subscription;
+  Shard& publisherShard = shards_.shardFor(publisher);
+  Shard& subscriberShard = shards_.shardFor(spec.subscriber);
+  spec.publisherShard = publisherShard.index();
+  // RFC 3550 §5.1: the first sequence number and timestamp of a stream are random.
+  struct {
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp = 0;
+  } start;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&start.sequence), sizeof start.sequence);
+  RAND_bytes(reinterpret_cast<unsigned char*>(&start.timestamp), sizeof start.timestamp);
+  if (&publisherShard != &subscriberShard) {
+    boost::asio::post(publisherShard.context(),
+                      [&publisherShard, key = spec.stream, peer = subscriberShard.index()] {
+                        publisherShard.router().addRemoteSubscriber(key, peer);
+                      });
+  }
+  boost::asio::post(subscriberShard.context(), [&subscriberShard, spec, start] {
+    subscriberShard.router().addSubscription(spec, start.sequence, start.timestamp,
+                                             std::chrono::steady_clock::now());
+  });
+}
+
+void ShardTransports::unsubscribe(const media::SubscriptionSpec& subscription,
+                                  signaling::TransportId publisher) {
+  Shard& publisherShard = shards_.shardFor(publisher);
+  Shard& subscriberShard = shards_.shardFor(subscription.subscriber);
+  boost::asio::post(subscriberShard.context(),
+                    [&subscriberShard, key = subscription.stream, who = subscription.subscriber] {
+                      subscriberShard.router().removeSubscription(key, who);
+                    });
+  if (&publisherShard != &subscriberShard) {
+    boost::asio::post(publisherShard.context(),
+                      [&publisherShard, key = subscription.stream, peer = subscriberShard.index()] {
+                        publisherShard.router().removeRemoteSubscriber(key, peer);
+                      });
+  }
 }
 
 }  // namespace chorus::server

@@ -19,6 +19,12 @@ class ShardTransports : public signaling::MediaTransports {
   void restartIce(signaling::TransportId id, const media::IceCredentials& local,
                   std::string_view remoteUfrag) override;
   const media::DtlsFingerprint& fingerprint() const override;
+  void publishStream(const media::PublishedStreamSpec& stream) override;
+  void unpublishStream(const media::PublishedStreamSpec& stream) override;
+  void subscribe(const media::SubscriptionSpec& subscription,
+                 signaling::TransportId publisher) override;
+  void unsubscribe(const media::SubscriptionSpec& subscription,
+                   signaling::TransportId publisher) override;
 
  private:
   ShardPool& shards_;

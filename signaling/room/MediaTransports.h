@@ -7,6 +7,7 @@
 
 #include "media/ice/IceCandidate.h"
 #include "media/ice/IceCredentials.h"
+#include "media/routing/RouteSpec.h"
 #include "media/security/DtlsEndpoint.h"
 #include "media/security/DtlsFingerprint.h"
 
@@ -53,6 +54,14 @@ class MediaTransports {
                           std::string_view remoteUfrag) = 0;
   // The DTLS certificate's fingerprint, for a=fingerprint.
   virtual const media::DtlsFingerprint& fingerprint() const = 0;
+
+  // Routes (docs/architecture.md, "Routing"): a stream a publisher's transport sends, and a
+  // subscriber transport's copy of one. Adding an existing one replaces it.
+  virtual void publishStream(const media::PublishedStreamSpec& stream) = 0;
+  virtual void unpublishStream(const media::PublishedStreamSpec& stream) = 0;
+  // `publisher`: the transport of the stream's publisher, which says where keyframe requests go.
+  virtual void subscribe(const media::SubscriptionSpec& subscription, TransportId publisher) = 0;
+  virtual void unsubscribe(const media::SubscriptionSpec& subscription, TransportId publisher) = 0;
 };
 
 // The signaling connection a participant is attached to: where its events go.

@@ -27,6 +27,7 @@ struct PublishedTrack {
   std::string mid;
   std::string kind;
   bool muted = false;
+  media::StreamKey key = 0;  // the routing core's number for it
 };
 
 // One join of one connection (docs/signaling.md, "Model").
@@ -52,6 +53,8 @@ struct Participant {
   std::vector<SubscribedSection> sections;
   std::uint64_t revision = 0;                // of the last subscribe offer sent
   std::optional<std::uint64_t> outstanding;  // the offer waiting for an answer
+  std::size_t offeredSections = 0;           // sections in the outstanding offer
+  std::size_t answeredSections = 0;          // sections the client has answered: routed
   bool offerNeeded = false;                  // the sections changed since the last offer
   bool newTransport = false;                 // the next offer is for a new RTCPeerConnection
 

@@ -56,6 +56,39 @@ std::optional<media::DtlsFingerprint> strongest(
 
 }  // namespace
 
+std::pair<std::uint32_t, std::uint32_t> PublishedSection::ssrcs() const {
+  for (const auto& group : offer.ssrcGroups) {
+    if (group.semantics == "FID" && group.ssrcs.size() == 2) {
+      return {group.ssrcs[0], group.ssrcs[1]};
+    }
+  }
+  return {offer.ssrcs.empty() ? 0 : offer.ssrcs.front().ssrc, 0};
+}
+
+media::RtpExtensionIds PublishedSection::extensionIds() const {
+  media::RtpExtensionIds ids;
+  for (const auto& extmap : offer.extmaps) {
+    assignExtensionId(ids, extmap.uri, extmap.id);
+  }
+  return ids;
+}
+
+void assignExtensionId(media::RtpExtensionIds& ids, std::string_view uri, std::uint8_t id) {
+  if (uri == rtp_extension::kMid) {
+    ids.mid = id;
+  } else if (uri == rtp_extension::kAbsSendTime) {
+    ids.absSendTime = id;
+  } else if (uri == rtp_extension::kTransportWideCc) {
+    ids.transportCc = id;
+  } else if (uri == rtp_extension::kAudioLevel) {
+    ids.audioLevel = id;
+  } else if (uri == rtp_extension::kVideoOrientation) {
+    ids.videoOrientation = id;
+  } else if (uri == rtp_extension::kPlayoutDelay) {
+    ids.playoutDelay = id;
+  }
+}
+
 std::string_view describe(OfferProblem problem) noexcept {
   switch (problem) {
     case OfferProblem::kNone:
@@ -186,7 +219,8 @@ PublishAnswer answerPublish(const SessionDescription& offer, const MediaCapabili
     }
     describeLocalTransport(section, local, fingerprint, setup);
     bundle.mids.push_back(*offered.mid);
-    result.sections.push_back({*offered.mid, offered.media, offered});
+    result.sections.push_back(
+        {*offered.mid, offered.media, offered, negotiated.codecs.front().rtpMap});
     result.answer.media.push_back(std::move(section));
   }
   if (!bundle.mids.empty()) {

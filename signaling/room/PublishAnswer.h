@@ -1,10 +1,12 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "media/routing/RouteSpec.h"
 #include "media/security/DtlsFingerprint.h"
 #include "signaling/room/MediaTransports.h"
 #include "signaling/sdp/MediaNegotiation.h"
@@ -39,6 +41,13 @@ struct PublishedSection {
   std::string mid;
   std::string kind;        // "audio" or "video"
   MediaDescription offer;  // kept for the routing core: SSRCs, RTX groups, rids, extensions
+  RtpMap codec;            // the negotiated codec: its payload type and clock rate
+
+  // The publisher's media and RTX SSRCs: an a=ssrc-group:FID pair (RFC 4588 §8.1), else the
+  // first a=ssrc. 0 when the offer names none.
+  std::pair<std::uint32_t, std::uint32_t> ssrcs() const;
+  // The offer's ids of the header extensions the router reads.
+  media::RtpExtensionIds extensionIds() const;
 };
 
 struct PublishAnswer {
@@ -54,6 +63,9 @@ struct PublishAnswer {
 PublishAnswer answerPublish(const SessionDescription& offer, const MediaCapabilities& capabilities,
                             const LocalTransport& local, const media::DtlsFingerprint& fingerprint,
                             media::DtlsRole localRole);
+
+// Records `id` as the local id of the extension `uri`, if it is one the router reads.
+void assignExtensionId(media::RtpExtensionIds& ids, std::string_view uri, std::uint8_t id);
 
 // What our SDP says about our transport in each m-section: ICE credentials, the fingerprint,
 // the DTLS role (RFC 8842 §5.1), and our ICE-lite host candidates.

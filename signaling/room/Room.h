@@ -2,12 +2,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "media/routing/RouteSpec.h"
 #include "signaling/room/Participant.h"
 
 namespace chorus::signaling {
@@ -29,6 +32,15 @@ struct Room {
   std::optional<std::size_t> videoCodec;
   // Since when the room has had nobody in it: it closes after the grace period.
   std::optional<std::chrono::steady_clock::time_point> emptySince;
+
+  // The routes installed in the media plane for this room, to compare with what they should be.
+  struct InstalledSubscription {
+    media::SubscriptionSpec spec;
+    TransportId publisher = 0;
+    friend bool operator==(const InstalledSubscription&, const InstalledSubscription&) = default;
+  };
+  std::map<media::StreamKey, media::PublishedStreamSpec> streams;
+  std::map<std::pair<TransportId, media::StreamKey>, InstalledSubscription> subscriptions;
 };
 
 }  // namespace chorus::signaling

@@ -349,7 +349,8 @@ RequestOutcome RoomRegistry::publish(ParticipantConnection& connection, std::str
       tracks.push_back(*kept);
       continue;
     }
-    tracks.push_back({participant->id + "/" + section.mid, section.mid, section.kind, false});
+    tracks.push_back(
+        {participant->id + "/" + section.mid, section.mid, section.kind, false, nextStreamKey_++});
     broadcast(room, participant,
               event("track_published", {{"track", describeTrack(tracks.back(), participant->id)}}));
     changed = true;
@@ -374,6 +375,7 @@ RequestOutcome RoomRegistry::publish(ParticipantConnection& connection, std::str
     markSubscribersChanged(room, *participant);
     sendOffers(room);
   }
+  syncRoutes(room);
   json::array published;
   for (const auto& track : participant->tracks) {
     published.push_back(describeTrack(track, participant->id));
@@ -416,6 +418,7 @@ RequestOutcome RoomRegistry::subscribeAnswer(ParticipantConnection& connection,
                                 "the answer's m-sections are not the offer's");
   }
   participant->outstanding.reset();
+  participant->answeredSections = participant->offeredSections;
   TransportSlot& slot = participant->subscribe;
   if (!slot.open) {
     transports_.open(*slot.local, *remote.transport);
@@ -428,8 +431,10 @@ RequestOutcome RoomRegistry::subscribeAnswer(ParticipantConnection& connection,
     transports_.restartIce(slot.local->id, slot.local->ice, remote.transport->iceUfrag);
   }
   slot.remote = remote.transport;
+  Room& room = roomOf(*participant);
+  syncRoutes(room);
   if (participant->offerNeeded) {
-    sendOffer(roomOf(*participant), *participant);
+    sendOffer(room, *participant);
   }
   return RequestOutcome::ok();
 }
@@ -471,6 +476,8 @@ RequestOutcome RoomRegistry::restartIce(ParticipantConnection& connection) {
     slot.local = transports_.reserve();
     slot.remote.reset();
     participant->newTransport = true;
+    participant->answeredSections = 0;
+    syncRoutes(roomOf(*participant));
   } else {
     slot.local->ice = media::IceCredentials::generate();
     transports_.restartIce(slot.local->id, slot.local->ice, {});
@@ -538,6 +545,7 @@ void RoomRegistry::onTransportState(TransportId id, TransportState state, TimePo
   slot.state = state;
   if (state == TransportState::kFailed) {
     byTransport_.erase(found);
+    syncRoutes(roomOf(participant));
   }
   notify(participant, event("transport_state", {{"transport", publish ? "publish" : "subscribe"},
                                                 {"state", toString(state)}}));
@@ -601,6 +609,7 @@ void RoomRegistry::removeParticipant(Participant& participant, LeaveReason reaso
   const std::string left =
       event("participant_left", {{"participant_id", participant.id}, {"reason", toString(reason)}});
   std::erase_if(room.participants, [&](const auto& p) { return p.get() == &participant; });
+  syncRoutes(room);
   if (reason == LeaveReason::kRoomClosed) {
     return;  // the room goes with everyone in it
   }
@@ -630,6 +639,7 @@ void RoomRegistry::sendOffer(const Room& room, Participant& subscriber) {
   }
   ++subscriber.revision;
   subscriber.outstanding = subscriber.revision;
+  subscriber.offeredSections = subscriber.sections.size();
   subscriber.offerNeeded = false;
   const auto codec = roomVideoCodec(room);
   const SessionDescription offer =
@@ -657,6 +667,94 @@ MediaCapabilities RoomRegistry::roomCapabilities(const Room& room) const {
     capabilities.videoCodecs.push_back(*codec);
   }
   return capabilities;
+}
+
+void RoomRegistry::syncRoutes(Room& room) {
+  const auto usable = [](const TransportSlot& slot) {
+    return slot.open && slot.state != TransportState::kFailed;
+  };
+  // What the routes should be: every track of a usable publish transport...
+  std::map<media::StreamKey, media::PublishedStreamSpec> streams;
+  std::map<std::string_view, const PublishedTrack*> tracks;  // by track id
+  for (const auto& publisher : room.participants) {
+    if (!usable(publisher->publish)) {
+      continue;
+    }
+    for (const auto& track : publisher->tracks) {
+      const auto section =
+          std::find_if(publisher->publishedSections.begin(), publisher->publishedSections.end(),
+                       [&](const PublishedSection& s) { return s.mid == track.mid; });
+      const auto [ssrc, rtxSsrc] = section->ssrcs();
+      if (ssrc == 0) {
+        continue;  // NOTE: learning SSRCs from the mid header extension comes with simulcast
+      }
+      streams[track.key] = {.key = track.key,
+                            .publisher = publisher->publish.local->id,
+                            .video = track.kind == "video",
+                            .clockRate = section->codec.clockRate,
+                            .ssrc = ssrc,
+                            .rtxSsrc = rtxSsrc,
+                            .payloadType = section->codec.payloadType,
+                            .extensions = section->extensionIds()};
+      tracks[track.id] = &track;
+    }
+  }
+  // ...and a copy for every answered, active section of a usable subscribe transport.
+  std::map<std::pair<TransportId, media::StreamKey>, Room::InstalledSubscription> subscriptions;
+  const auto videoPayloadType =
+      static_cast<std::uint8_t>(subscribe_payload::kFirstVideo + 2 * room.videoCodec.value_or(0));
+  for (const auto& subscriber : room.participants) {
+    if (!usable(subscriber->subscribe)) {
+      continue;
+    }
+    const TransportId transport = subscriber->subscribe.local->id;
+    for (std::size_t i = 0; i < subscriber->answeredSections; ++i) {
+      const SubscribedSection& section = subscriber->sections[i];
+      const auto track = tracks.find(section.trackId);
+      if (!section.active || track == tracks.end()) {
+        continue;
+      }
+      const media::PublishedStreamSpec& stream = streams.at(track->second->key);
+      media::SubscriptionSpec spec;
+      spec.stream = stream.key;
+      spec.subscriber = transport;
+      spec.video = stream.video;
+      spec.clockRate = stream.clockRate;
+      spec.ssrc = section.ssrc;
+      spec.rtxSsrc = section.rtxSsrc;
+      spec.payloadType = stream.video ? videoPayloadType : subscribe_payload::kOpus;
+      spec.publisherExtensions = stream.extensions;
+      spec.subscriberExtensions = subscribeExtensionIds(stream.video);
+      subscriptions[{transport, stream.key}] = {spec, stream.publisher};
+    }
+  }
+  // The differences, removals first so a replaced route is never installed twice.
+  for (const auto& [key, installed] : room.streams) {
+    const auto wanted = streams.find(key);
+    if (wanted == streams.end() || wanted->second != installed) {
+      transports_.unpublishStream(installed);
+    }
+  }
+  for (const auto& [key, installed] : room.subscriptions) {
+    const auto wanted = subscriptions.find(key);
+    if (wanted == subscriptions.end() || wanted->second != installed) {
+      transports_.unsubscribe(installed.spec, installed.publisher);
+    }
+  }
+  for (const auto& [key, wanted] : streams) {
+    const auto installed = room.streams.find(key);
+    if (installed == room.streams.end() || installed->second != wanted) {
+      transports_.publishStream(wanted);
+    }
+  }
+  for (const auto& [key, wanted] : subscriptions) {
+    const auto installed = room.subscriptions.find(key);
+    if (installed == room.subscriptions.end() || installed->second != wanted) {
+      transports_.subscribe(wanted.spec, wanted.publisher);
+    }
+  }
+  room.streams = std::move(streams);
+  room.subscriptions = std::move(subscriptions);
 }
 
 json::array RoomRegistry::describeRooms() const {

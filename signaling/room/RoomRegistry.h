@@ -126,6 +126,9 @@ class RoomRegistry {
   // still outstanding or its connection is away.
   void sendOffers(const Room& room);
   void sendOffer(const Room& room, Participant& subscriber);
+  // Brings the media plane's routes for the room in line with its publishers' tracks and its
+  // subscribers' answered sections (docs/architecture.md, "Routing").
+  void syncRoutes(Room& room);
   std::optional<CodecPreference> roomVideoCodec(const Room& room) const;
   MediaCapabilities roomCapabilities(const Room& room) const;
 
@@ -136,6 +139,7 @@ class RoomRegistry {
   std::unordered_map<std::string, Participant*> byResumeToken_;
   std::unordered_map<TransportId, Participant*> byTransport_;
   RoomCounters counters_;
+  media::StreamKey nextStreamKey_ = 1;
 };
 
 }  // namespace chorus::signaling

@@ -76,6 +76,16 @@ void addOpus(MediaDescription& section) {
 
 }  // namespace
 
+media::RtpExtensionIds subscribeExtensionIds(bool video) {
+  media::RtpExtensionIds ids;
+  for (const auto& extension : kExtensions) {
+    if (video ? extension.video : extension.audio) {
+      assignExtensionId(ids, extension.uri, extension.id);
+    }
+  }
+  return ids;
+}
+
 SessionDescription offerSubscribe(const std::vector<SubscribedSection>& sections,
                                   const std::optional<CodecPreference>& videoCodec,
                                   std::size_t videoIndex, const LocalTransport& local,

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "media/routing/RouteSpec.h"
 #include "media/security/DtlsFingerprint.h"
 #include "signaling/room/MediaTransports.h"
 #include "signaling/sdp/CodecPreference.h"
@@ -32,6 +33,9 @@ inline constexpr std::uint8_t kOpus = 111;
 // Video codec i of the configured list gets 96 + 2i, its RTX 97 + 2i.
 inline constexpr std::uint8_t kFirstVideo = 96;
 }  // namespace subscribe_payload
+
+// The header-extension ids of every subscribe offer, for an audio or a video m-section.
+media::RtpExtensionIds subscribeExtensionIds(bool video);
 
 // Writes the server's offer for a subscriber's transport (RFC 3264 §5): one sendonly m-section
 // per active section, with Opus or the room's video codec (`videoCodec`, index `videoIndex` of

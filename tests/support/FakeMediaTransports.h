@@ -42,6 +42,20 @@ class FakeMediaTransports : public signaling::MediaTransports {
     restarts.push_back({id, local.ufrag, std::string(remoteUfrag)});
   }
   const media::DtlsFingerprint& fingerprint() const override { return fingerprint_; }
+  void publishStream(const media::PublishedStreamSpec& stream) override {
+    streams[stream.key] = stream;
+  }
+  void unpublishStream(const media::PublishedStreamSpec& stream) override {
+    streams.erase(stream.key);
+  }
+  void subscribe(const media::SubscriptionSpec& subscription,
+                 signaling::TransportId publisher) override {
+    subscriptions[{subscription.subscriber, subscription.stream}] = {subscription, publisher};
+  }
+  void unsubscribe(const media::SubscriptionSpec& subscription,
+                   signaling::TransportId /*publisher*/) override {
+    subscriptions.erase({subscription.subscriber, subscription.stream});
+  }
 
   const std::map<signaling::TransportId, Opened>& open() const { return open_; }
 
@@ -52,6 +66,11 @@ class FakeMediaTransports : public signaling::MediaTransports {
   };
   std::vector<signaling::TransportId> closed;
   std::vector<Restart> restarts;
+  // The routes as the media plane would hold them.
+  std::map<media::StreamKey, media::PublishedStreamSpec> streams;
+  std::map<std::pair<signaling::TransportId, media::StreamKey>,
+           std::pair<media::SubscriptionSpec, signaling::TransportId>>
+      subscriptions;
 
  private:
   signaling::TransportId nextId_ = 1;

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace chorus::media {
+
+// A transport as the router names it: the shard's transport id.
+using TransportKey = std::uint64_t;
+// A published track, numbered by the control plane; the same on every shard.
+using StreamKey = std::uint32_t;
+
+// The local ids (RFC 8285) one side of a leg gave the header extensions the router knows; 0 is
+// "not negotiated".
+struct RtpExtensionIds {
+  std::uint8_t mid = 0;
+  std::uint8_t absSendTime = 0;
+  std::uint8_t transportCc = 0;
+  std::uint8_t audioLevel = 0;
+  std::uint8_t videoOrientation = 0;
+  std::uint8_t playoutDelay = 0;
+
+  friend bool operator==(const RtpExtensionIds&, const RtpExtensionIds&) = default;
+};
+
+// RFC 8285 ids from a publisher's to a subscriber's: the extensions whose values mean the same on
+// both legs (abs-send-time, audio level, orientation, playout delay) are renamed; mid (the
+// subscriber's m-section has another mid, and SSRCs are signalled) and transport-wide-cc (a
+// per-transport sequence the router must generate itself) are erased (0).
+std::array<std::uint8_t, 256> extensionIdMap(const RtpExtensionIds& publisher,
+                                             const RtpExtensionIds& subscriber) noexcept;
+
+// One published stream, as the publisher's shard routes it (docs/architecture.md, "Routing").
+struct PublishedStreamSpec {
+  StreamKey key = 0;
+  TransportKey publisher = 0;
+  bool video = false;
+  std::uint32_t clockRate = 0;
+  std::uint32_t ssrc = 0;     // the publisher's media SSRC
+  std::uint32_t rtxSsrc = 0;  // its RTX SSRC (RFC 4588), 0 if none
+  std::uint8_t payloadType = 0;
+  RtpExtensionIds extensions;
+
+  friend bool operator==(const PublishedStreamSpec&, const PublishedStreamSpec&) = default;
+};
+
+// One subscriber's copy of a stream, as the subscriber's shard sends it.
+struct SubscriptionSpec {
+  StreamKey stream = 0;
+  std::size_t publisherShard = 0;  // where keyframe requests go
+  TransportKey subscriber = 0;
+  bool video = false;
+  std::uint32_t clockRate = 0;
+  std::uint32_t ssrc = 0;  // the subscriber-side SSRCs the server offered
+  std::uint32_t rtxSsrc = 0;
+  std::uint8_t payloadType = 0;  // the subscriber-side payload type
+  RtpExtensionIds publisherExtensions;
+  RtpExtensionIds subscriberExtensions;
+
+  friend bool operator==(const SubscriptionSpec&, const SubscriptionSpec&) = default;
+};
+
+}  // namespace chorus::media

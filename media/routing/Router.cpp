@@ -1,0 +1,284 @@
+#include "media/routing/Router.h"
+
+#include <algorithm>
+
+#include "media/wire/RtcpCompoundView.h"
+#include "media/wire/RtcpFir.h"
+#include "media/wire/RtcpPli.h"
+
+namespace chorus::media {
+
+namespace {
+
+// The SSRC the server's own feedback carries as its sender (RFC 4585 §6.1: a receiver that
+// sends no media still names itself; browsers do not check it).
+constexpr std::uint32_t kServerSsrc = 0x43484F52;  // "CHOR"
+
+}  // namespace
+
+Router::Router(std::size_t shard, PacketPool& pool, RouterSink& sink)
+    : shard_(shard), pool_(pool), sink_(sink), links_(shard + 1) {}
+
+void Router::connect(std::size_t peer, ShardLink& outbound, ShardLink& inbound) {
+  links_.resize(std::max(links_.size(), peer + 1));
+  links_[peer] = {&outbound, &inbound};
+}
+
+void Router::addPublishedStream(const PublishedStreamSpec& spec) {
+  removePublishedStream(spec.key);
+  Stream& stream = streams_[spec.key];
+  stream.spec = spec;
+  stream.subscribersOn.assign(links_.size(), 0);
+  if (const auto remote = remoteSubscribers_.find(spec.key); remote != remoteSubscribers_.end()) {
+    stream.subscribersOn = remote->second;
+  }
+  bySsrc_[{spec.publisher, spec.ssrc}] = spec.key;
+  if (spec.rtxSsrc != 0) {
+    byRtxSsrc_[{spec.publisher, spec.rtxSsrc}] = spec.key;
+  }
+}
+
+void Router::removePublishedStream(StreamKey stream) {
+  const auto found = streams_.find(stream);
+  if (found == streams_.end()) {
+    return;
+  }
+  const PublishedStreamSpec& spec = found->second.spec;
+  bySsrc_.erase({spec.publisher, spec.ssrc});
+  byRtxSsrc_.erase({spec.publisher, spec.rtxSsrc});
+  streams_.erase(found);
+}
+
+void Router::addRemoteSubscriber(StreamKey stream, std::size_t peer) {
+  auto& counts = remoteSubscribers_[stream];
+  counts.resize(links_.size(), 0);
+  ++counts[peer];
+  if (const auto found = streams_.find(stream); found != streams_.end()) {
+    found->second.subscribersOn = counts;
+  }
+}
+
+void Router::removeRemoteSubscriber(StreamKey stream, std::size_t peer) {
+  const auto counts = remoteSubscribers_.find(stream);
+  if (counts == remoteSubscribers_.end() || counts->second[peer] == 0) {
+    return;
+  }
+  --counts->second[peer];
+  if (const auto found = streams_.find(stream); found != streams_.end()) {
+    found->second.subscribersOn = counts->second;
+  }
+  if (std::all_of(counts->second.begin(), counts->second.end(),
+                  [](std::uint16_t count) { return count == 0; })) {
+    remoteSubscribers_.erase(counts);
+  }
+}
+
+void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSequence,
+                             std::uint32_t firstTimestamp, TimePoint now) {
+  removeSubscription(spec.stream, spec.subscriber);
+  subscriptions_[spec.stream].push_back(
+      {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
+       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions)});
+  bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
+  if (spec.video) {
+    requestKeyframe(spec.stream, spec.publisherShard, now);
+  }
+}
+
+void Router::removeSubscription(StreamKey stream, TransportKey subscriber) {
+  const auto found = subscriptions_.find(stream);
+  if (found == subscriptions_.end()) {
+    return;
+  }
+  auto& list = found->second;
+  for (auto it = list.begin(); it != list.end();) {
+    if (it->spec.subscriber == subscriber) {
+      bySubscriberSsrc_.erase({subscriber, it->spec.ssrc});
+      it = list.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (list.empty()) {
+    subscriptions_.erase(found);
+  }
+}
+
+void Router::onSubscriberConnected(TransportKey subscriber, TimePoint now) {
+  for (const auto& [stream, list] : subscriptions_) {
+    for (const auto& subscription : list) {
+      if (subscription.spec.subscriber == subscriber && subscription.spec.video) {
+        requestKeyframe(stream, subscription.spec.publisherShard, now);
+      }
+    }
+  }
+}
+
+void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
+  auto view = RtpPacketView::parse(packet->data());
+  if (!view) {
+    counters_.malformed.add();
+    return;
+  }
+  const auto found = bySsrc_.find({from, view->ssrc()});
+  if (found == bySsrc_.end()) {
+    (byRtxSsrc_.contains({from, view->ssrc()}) ? counters_.rtxDropped : counters_.unknownStream)
+        .add();
+    return;
+  }
+  fanOut(found->second, *view, now);
+  lend(packet, streams_.find(found->second)->second, now);
+}
+
+void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival) {
+  const auto found = subscriptions_.find(stream);
+  if (found == subscriptions_.end()) {
+    return;
+  }
+  for (Subscription& subscription : found->second) {
+    sendCopy(subscription, view, arrival);
+  }
+}
+
+void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival) {
+  const auto rewrite =
+      subscription.rewriter.rewrite(view.ssrc(), view.sequenceNumber(), view.timestamp(), arrival);
+  if (!rewrite) {
+    counters_.duplicate.add();
+    return;
+  }
+  PacketRef copy = sink_.allocatePacket();
+  if (!copy) {
+    counters_.poolExhausted.add();
+    return;
+  }
+  const auto source = view.bytes();
+  std::copy(source.begin(), source.end(), copy->bytes.begin());
+  copy->length = source.size();
+  // The same bytes parsed before: the copy parses too.
+  auto out = RtpPacketView::parse(copy->data());
+  out->setSsrc(subscription.spec.ssrc);
+  out->setSequenceNumber(rewrite->sequenceNumber);
+  out->setTimestamp(rewrite->timestamp);
+  out->setPayloadType(subscription.spec.payloadType);
+  out->remapExtensionIds(subscription.extensionIds);
+  sink_.sendRtp(subscription.spec.subscriber, std::move(copy));
+  counters_.forwarded.add();
+}
+
+void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now) {
+  std::uint32_t holders = 0;
+  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
+    if (peer == shard_ || stream.subscribersOn[peer] == 0) {
+      continue;
+    }
+    ShardLink& link = *links_[peer].outbound;
+    if (link.lent >= ShardLink::kCapacity ||
+        !link.packets.tryPush(LentPacket{&*packet, stream.spec.key, now.time_since_epoch()})) {
+      counters_.ringFull.add();
+      continue;
+    }
+    ++link.lent;
+    ++holders;
+    counters_.lent.add();
+    if (link.packets.sizeApprox() == 1) {
+      sink_.wake(peer);
+    }
+  }
+  if (holders > 0) {
+    // The peers read the bytes; only this thread touches `holders`.
+    packet.detach()->holders = holders;
+  }
+}
+
+void Router::drain(TimePoint now) {
+  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
+    if (links_[peer].inbound == nullptr) {
+      continue;  // this shard, or a single-shard process
+    }
+    ShardLink& inbound = *links_[peer].inbound;
+    LentPacket borrowed;
+    while (inbound.packets.tryPop(borrowed)) {
+      if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
+        fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
+      }
+      // Never full: the owner lends at most the ring's capacity at once.
+      PacketSlot* done = borrowed.slot;
+      inbound.returns.tryPush(std::move(done));
+    }
+    ShardLink& outbound = *links_[peer].outbound;
+    StreamKey requested = 0;
+    while (outbound.keyframeRequests.tryPop(requested)) {
+      requestKeyframe(requested, shard_, now);
+    }
+    PacketSlot* returned = nullptr;
+    while (outbound.returns.tryPop(returned)) {
+      --outbound.lent;
+      takeBack(*returned);
+    }
+  }
+}
+
+void Router::tick(TimePoint now) {
+  drain(now);
+  for (auto& [key, stream] : streams_) {
+    if (stream.throttle.due(now)) {
+      sendPli(stream);
+    }
+  }
+}
+
+void Router::takeBack(PacketSlot& slot) {
+  if (--slot.holders == 0) {
+    pool_.giveBack(slot);
+  }
+}
+
+void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
+  const auto compound = RtcpCompoundView::parse(packet->data());
+  if (!compound) {
+    return;
+  }
+  const auto request = [&](std::uint32_t mediaSsrc) {
+    const auto found = bySubscriberSsrc_.find({from, mediaSsrc});
+    if (found != bySubscriberSsrc_.end()) {
+      requestKeyframe(found->second.stream, found->second.publisherShard, now);
+    }
+  };
+  for (const RtcpHeader& header : *compound) {
+    if (const auto pli = RtcpPli::parse(header)) {
+      request(pli->mediaSsrc());
+    } else if (const auto fir = RtcpFir::parse(header)) {
+      for (std::size_t i = 0; i < fir->entryCount(); ++i) {
+        request(fir->entry(i).ssrc);
+      }
+    }
+  }
+}
+
+void Router::requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now) {
+  if (publisherShard != shard_) {
+    ShardLink& link = *links_[publisherShard].inbound;
+    if (link.keyframeRequests.tryPush(StreamKey{stream})) {
+      sink_.wake(publisherShard);
+    }
+    return;
+  }
+  const auto found = streams_.find(stream);
+  if (found != streams_.end() && found->second.spec.video && found->second.throttle.request(now)) {
+    sendPli(found->second);
+  }
+}
+
+void Router::sendPli(Stream& stream) {
+  PacketRef pli = sink_.allocatePacket();
+  if (!pli) {
+    counters_.poolExhausted.add();
+    return;
+  }
+  pli->length = *RtcpPli::build(pli->bytes, kServerSsrc, stream.spec.ssrc);
+  sink_.sendRtcp(stream.spec.publisher, std::move(pli));
+  counters_.keyframeRequests.add();
+}
+
+}  // namespace chorus::media

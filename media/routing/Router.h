@@ -1,0 +1,141 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "media/routing/KeyframeRequestThrottle.h"
+#include "media/routing/RouteSpec.h"
+#include "media/routing/RtpStreamRewriter.h"
+#include "media/routing/ShardLink.h"
+#include "media/stats/RelaxedCounter.h"
+#include "media/wire/PacketPool.h"
+#include "media/wire/RtpPacketView.h"
+
+namespace chorus::media {
+
+// Where the router's packets go: the shard's transports, its pool, and the other shards' loops.
+class RouterSink {
+ public:
+  virtual ~RouterSink() = default;
+  virtual PacketRef allocatePacket() = 0;
+  virtual void sendRtp(TransportKey transport, PacketRef packet) = 0;
+  virtual void sendRtcp(TransportKey transport, PacketRef packet) = 0;
+  // Shard `peer` has new work in a ring from this one and may be asleep.
+  virtual void wake(std::size_t peer) = 0;
+};
+
+// What one shard's router counted; written by its thread, summed by the metrics scrape.
+struct RouterCounters {
+  RelaxedCounter forwarded;         // RTP packets sent to a subscriber
+  RelaxedCounter lent;              // packets handed to another shard (once per shard)
+  RelaxedCounter unknownStream;     // RTP from a publisher SSRC no stream has
+  RelaxedCounter malformed;         // not a parsable RTP packet after decryption
+  RelaxedCounter rtxDropped;        // RTX: retransmission comes with NACK support
+  RelaxedCounter duplicate;         // refused by the subscriber's rewriter
+  RelaxedCounter ringFull;          // a ring to another shard was full: the packet was dropped
+  RelaxedCounter poolExhausted;     // no slot for a subscriber's copy
+  RelaxedCounter keyframeRequests;  // PLIs sent to publishers
+};
+
+// The forwarding core of one shard (docs/architecture.md, "Routing"). It owns the routes of the
+// streams published on this shard's transports and the subscriptions of this shard's
+// subscribers, and moves every RTP packet a publisher sends to each subscriber: a copy per
+// subscriber with its own SSRC, sequence, timestamp, payload type and extension ids. Subscribers
+// on other shards get the packet through a ShardLink. Single-threaded: everything is called on
+// the shard's thread, the route changes included (the control plane posts them), so the packet
+// path reads plain data without synchronisation, and allocates nothing.
+class Router {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // At most one PLI per stream per this interval, however many subscribers ask (RFC 4585 §3.5.1
+  // leaves the policy to the sender of feedback).
+  static constexpr std::chrono::milliseconds kKeyframeRequestInterval{300};
+
+  Router(std::size_t shard, PacketPool& pool, RouterSink& sink);
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Before the shards run and before any route: the links from this shard to `peer` and from
+  // `peer` to this one.
+  void connect(std::size_t peer, ShardLink& outbound, ShardLink& inbound);
+
+  // Route changes, from the control plane.
+  void addPublishedStream(const PublishedStreamSpec& spec);
+  void removePublishedStream(StreamKey stream);
+  void addRemoteSubscriber(StreamKey stream, std::size_t peer);
+  void removeRemoteSubscriber(StreamKey stream, std::size_t peer);
+  void addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSequence,
+                       std::uint32_t firstTimestamp, TimePoint now);
+  void removeSubscription(StreamKey stream, TransportKey subscriber);
+  // A subscriber's transport came up: ask its publishers for keyframes so it can start decoding.
+  void onSubscriberConnected(TransportKey subscriber, TimePoint now);
+
+  // The packet path.
+  void onRtp(TransportKey from, PacketRef& packet, TimePoint now);
+  void onRtcp(TransportKey from, const PacketRef& packet, TimePoint now);
+  // Takes the packets and requests other shards put in this one's rings, and the slots they
+  // give back. Call when woken and at the end of each receive batch.
+  void drain(TimePoint now);
+  // drain(), then the keyframe requests the throttle held back. Call on the shard's tick.
+  void tick(TimePoint now);
+
+  const RouterCounters& counters() const noexcept { return counters_; }
+  std::size_t streamCount() const noexcept { return streams_.size(); }
+
+ private:
+  struct Subscription {
+    SubscriptionSpec spec;
+    RtpStreamRewriter rewriter;
+    std::array<std::uint8_t, 256> extensionIds;
+  };
+  struct Stream {
+    PublishedStreamSpec spec;
+    std::vector<std::uint16_t> subscribersOn;  // by shard: subscribers on each other shard
+    KeyframeRequestThrottle throttle{kKeyframeRequestInterval};
+  };
+  struct Link {
+    ShardLink* outbound = nullptr;
+    ShardLink* inbound = nullptr;
+  };
+  struct SsrcKey {
+    TransportKey transport;
+    std::uint32_t ssrc;
+    friend bool operator==(const SsrcKey&, const SsrcKey&) = default;
+  };
+  struct SsrcKeyHash {
+    std::size_t operator()(const SsrcKey& key) const noexcept {
+      return std::hash<std::uint64_t>{}(key.transport * 0x9E3779B97F4A7C15ULL ^ key.ssrc);
+    }
+  };
+  struct Feedback {
+    StreamKey stream;
+    std::size_t publisherShard;
+  };
+
+  void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
+  void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
+  void lend(PacketRef& packet, const Stream& stream, TimePoint now);
+  void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
+  void sendPli(Stream& stream);
+  void takeBack(PacketSlot& slot);
+
+  std::size_t shard_;
+  PacketPool& pool_;
+  RouterSink& sink_;
+  std::vector<Link> links_;  // by peer shard
+  std::unordered_map<StreamKey, Stream> streams_;
+  // Subscribers of each stream on each other shard, kept apart from streams_ because a stream
+  // may be published again (a new transport) while its subscribers stay.
+  std::unordered_map<StreamKey, std::vector<std::uint16_t>> remoteSubscribers_;
+  std::unordered_map<SsrcKey, StreamKey, SsrcKeyHash> bySsrc_;     // publishers' SSRCs
+  std::unordered_map<SsrcKey, StreamKey, SsrcKeyHash> byRtxSsrc_;  // their RTX SSRCs
+  std::unordered_map<StreamKey, std::vector<Subscription>> subscriptions_;
+  std::unordered_map<SsrcKey, Feedback, SsrcKeyHash> bySubscriberSsrc_;
+  RouterCounters counters_;
+};
+
+}  // namespace chorus::media

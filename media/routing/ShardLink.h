@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "media/routing/RouteSpec.h"
+#include "media/routing/SpscRing.h"
+#include "media/wire/PacketPool.h"
+
+namespace chorus::media {
+
+// A packet one shard lends another: a decrypted RTP packet in the lender's pool, read-only
+// until the borrower gives the slot back.
+struct LentPacket {
+  PacketSlot* slot = nullptr;
+  StreamKey stream = 0;
+  // When it arrived, since the clock's epoch (a duration: the ring needs a noexcept default).
+  std::chrono::steady_clock::duration arrival{};
+};
+
+// The rings from one shard (the owner) to another (the peer), each with one producer thread and
+// one consumer thread, so no lock is taken (docs/architecture.md, "Routing between shards").
+struct ShardLink {
+  static constexpr std::size_t kCapacity = 1024;
+
+  SpscRing<LentPacket, kCapacity> packets;    // owner → peer
+  SpscRing<PacketSlot*, kCapacity> returns;   // peer → owner: slots the peer has copied
+  SpscRing<StreamKey, 256> keyframeRequests;  // peer → owner: streams its subscribers need
+
+  // The owner lends at most kCapacity slots at once, so `returns` can never be full.
+  std::size_t lent = 0;  // touched only by the owner
+};
+
+}  // namespace chorus::media
