@@ -44,6 +44,43 @@ std::vector<prometheus::MetricFamily> ShardCollector::transportMetrics() const {
   return {open, connected, closed, dtlsFailures};
 }
 
+std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
+  auto forwarded =
+      counterFamily("chorus_router_forwarded_packets_total", "RTP packets sent to subscribers");
+  auto lent = counterFamily("chorus_router_lent_packets_total",
+                            "RTP packets handed to another worker, once per worker");
+  auto drops = counterFamily("chorus_router_dropped_packets_total",
+                             "RTP packets the router did not forward, by reason");
+  auto keyframes = counterFamily("chorus_router_keyframe_requests_total",
+                                 "PLIs sent to publishers for their subscribers");
+  std::array<std::uint64_t, 6> dropped{};
+  std::uint64_t forwardedCount = 0;
+  std::uint64_t lentCount = 0;
+  std::uint64_t keyframeCount = 0;
+  for (std::size_t index = 0; index < shards_.size(); ++index) {
+    const Shard& shard = shards_.shard(index);
+    const media::RouterCounters& counters = shard.routerCounters();
+    forwardedCount += counters.forwarded.value();
+    lentCount += counters.lent.value();
+    keyframeCount += counters.keyframeRequests.value();
+    const std::array<const media::RelaxedCounter*, 6> reasons{
+        &counters.unknownStream, &counters.malformed, &counters.rtxDropped,
+        &counters.duplicate,     &counters.ringFull,  &counters.poolExhausted};
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+      dropped[i] += reasons[i]->value();
+    }
+  }
+  addSample(forwarded, static_cast<double>(forwardedCount));
+  addSample(lent, static_cast<double>(lentCount));
+  addSample(keyframes, static_cast<double>(keyframeCount));
+  constexpr std::array<std::string_view, 6> kReasons{
+      "unknown_stream", "malformed", "rtx", "duplicate", "ring_full", "pool_exhausted"};
+  for (std::size_t i = 0; i < kReasons.size(); ++i) {
+    addSample(drops, static_cast<double>(dropped[i]), {{"reason", std::string(kReasons[i])}});
+  }
+  return {forwarded, lent, drops, keyframes};
+}
+
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
   std::array<std::uint64_t, media::kPacketKindCount> received{};
   std::array<std::uint64_t, media::kDropReasonCount> dropped{};
@@ -100,11 +137,13 @@ std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
                              "RTP and RTCP packets that passed SRTP authentication and decryption");
   addSample(media, static_cast<double>(rtp), {{"kind", "rtp"}});
   addSample(media, static_cast<double>(rtcp), {{"kind", "rtcp"}});
+  auto routerFamilies = routerMetrics();
   auto transportFamilies = transportMetrics();
-  std::vector<prometheus::MetricFamily> families{
-      workers, datagrams, receivedBytes, sentDatagrams, sentBytesFamily, drops, media,
-      heartbeatAge};
+  std::vector<prometheus::MetricFamily> families{workers,       datagrams,       receivedBytes,
+                                                 sentDatagrams, sentBytesFamily, drops,
+                                                 media,         heartbeatAge};
   families.insert(families.end(), transportFamilies.begin(), transportFamilies.end());
+  families.insert(families.end(), routerFamilies.begin(), routerFamilies.end());
   return families;
 }
 

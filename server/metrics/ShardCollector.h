@@ -18,6 +18,7 @@ class ShardCollector : public prometheus::Collectable {
 
  private:
   std::vector<prometheus::MetricFamily> transportMetrics() const;
+  std::vector<prometheus::MetricFamily> routerMetrics() const;
 
   const ShardPool& shards_;
 };
