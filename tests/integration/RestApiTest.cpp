@@ -10,9 +10,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "signaling/auth/TokenMinter.h"
 #include "tests/integration/ChorusdProcess.h"
 #include "tests/integration/HttpProbe.h"
+#include "tests/integration/TestApplication.h"
 #include "tests/integration/WebSocketClient.h"
 #include "tests/support/PrometheusText.h"
 
@@ -29,21 +29,13 @@ constexpr std::string_view kBasicCredentials =
     "YXBwLTE6MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYtb25l";
 
 std::string applicationsFile() {
-  std::string path = ::testing::TempDir() + "chorus-rest-applications.yaml";
-  std::ofstream(path) << kApp << ": \"" << kSecret << "\"\n";
-  return path;
+  return TestApplication{std::string(kApp), std::string(kSecret)}.writeFile(
+      "chorus-rest-applications.yaml");
 }
 
 std::string token() {
-  const auto now =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  const signaling::AccessToken claims{.application = std::string(kApp),
-                                      .user = "alice",
-                                      .notBefore = now - 1h,
-                                      .expiresAt = now + 1h,
-                                      .issuedAt = std::nullopt,
-                                      .room = *signaling::RoomPattern::parse("standup")};
-  return signaling::TokenMinter(std::string(kSecret)).mint(claims);
+  return TestApplication{std::string(kApp), std::string(kSecret)}.mint("alice",
+                                                                       {.room = "standup"});
 }
 
 json::value receiveJson(WebSocketClient& client) {

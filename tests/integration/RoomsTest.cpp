@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
-#include "signaling/auth/TokenMinter.h"
 #include "tests/integration/ChorusdProcess.h"
+#include "tests/integration/TestApplication.h"
 #include "tests/integration/WebSocketClient.h"
 
 namespace chorus::test {
@@ -25,24 +25,14 @@ constexpr std::string_view kApp = "rooms-app";
 constexpr std::string_view kSecret = "rooms-secret-rooms-secret-rooms-secret";
 
 std::string applicationsFile() {
-  std::string path = ::testing::TempDir() + "chorus-rooms-applications.yaml";
-  std::ofstream(path) << kApp << ": \"" << kSecret << "\"\n";
-  return path;
+  return TestApplication{std::string(kApp), std::string(kSecret)}.writeFile(
+      "chorus-rooms-applications.yaml");
 }
 
 std::string token(std::string user, std::chrono::seconds validFor = 1h,
                   std::string_view room = "*") {
-  const auto now =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  const signaling::AccessToken claims{.application = std::string(kApp),
-                                      .user = std::move(user),
-                                      .notBefore = now - 2h,
-                                      .expiresAt = now + validFor,
-                                      .issuedAt = std::nullopt,
-                                      .room = *signaling::RoomPattern::parse(room),
-                                      .publish = true,
-                                      .subscribe = true};
-  return signaling::TokenMinter(std::string(kSecret)).mint(claims);
+  return TestApplication{std::string(kApp), std::string(kSecret)}.mint(
+      std::move(user), {.room = room, .validFor = validFor});
 }
 
 json::object request(std::string_view type, int id, json::object fields = {}) {
@@ -91,7 +81,8 @@ std::string errorCode(const json::object& reply) {
 class RoomsTest : public ::testing::Test {
  protected:
   // An authenticated client joined to `room`; returns the join reply.
-  static json::object joinAs(Client& client, const std::string& user, std::string room = "standup") {
+  static json::object joinAs(Client& client, const std::string& user,
+                             std::string room = "standup") {
     EXPECT_TRUE(client.call("authenticate", {{"token", token(user)}}).contains("result"));
     return client.call("join", {{"room", std::move(room)}, {"kind", "group"}, {"name", user}});
   }

@@ -10,9 +10,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "signaling/auth/TokenMinter.h"
 #include "tests/integration/ChorusdProcess.h"
 #include "tests/integration/HttpProbe.h"
+#include "tests/integration/TestApplication.h"
 #include "tests/integration/WebSocketClient.h"
 #include "tests/support/PrometheusText.h"
 
@@ -28,21 +28,13 @@ constexpr int kMaxMessageBytes = 2048;
 constexpr int kMessagesPerSecond = 5;
 
 std::string applicationsFile() {
-  std::string path = ::testing::TempDir() + "chorus-ws-applications.yaml";
-  std::ofstream(path) << kApp << ": \"" << kSecret << "\"\n";
-  return path;
+  return TestApplication{std::string(kApp), std::string(kSecret)}.writeFile(
+      "chorus-ws-applications.yaml");
 }
 
 std::string token(std::string_view secret, std::chrono::seconds validFor) {
-  const auto now =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  const signaling::AccessToken claims{.application = std::string(kApp),
-                                      .user = "alice",
-                                      .notBefore = now - 2h,
-                                      .expiresAt = now + validFor,
-                                      .issuedAt = std::nullopt,
-                                      .room = *signaling::RoomPattern::parse("standup")};
-  return signaling::TokenMinter(std::string(secret)).mint(claims);
+  return TestApplication{std::string(kApp), std::string(secret)}.mint(
+      "alice", {.room = "standup", .validFor = validFor});
 }
 
 std::string authenticate(const std::string& token) {
