@@ -2,7 +2,6 @@
 // token, then the application's backend sees it with GET over HTTP Basic, kicks it with DELETE,
 // and the client is told room_left; and the calls are counted on /metrics.
 #include <chrono>
-#include <fstream>
 #include <string>
 
 #include <boost/json.hpp>

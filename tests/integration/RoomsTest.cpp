@@ -4,7 +4,6 @@
 // nobody else. A `ping` after each step proves no event is pending: replies and events share one
 // ordered stream per connection.
 #include <chrono>
-#include <fstream>
 #include <string>
 #include <thread>
 

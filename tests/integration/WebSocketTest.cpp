@@ -2,7 +2,6 @@
 // the size and rate limits, authentication with minted tokens, and that nothing one client sends
 // disturbs the server for the next.
 #include <chrono>
-#include <fstream>
 #include <string>
 
 #include <boost/json.hpp>
