@@ -58,8 +58,7 @@ asio::awaitable<void> shutdownSend(Stream& stream) {
     co_await stream.async_shutdown(kUseTuple);
   }
   beast::error_code ignored;
-  beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send,
-                                                    ignored);
+  beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 // After answering a request we refused, the client may still be sending it. Closing with unread
@@ -200,8 +199,7 @@ asio::awaitable<void> HttpServer::serve(Stream stream) {
     const bool upgrade = forWebSocket && beast::websocket::is_upgrade(parser.get());
     const bool originAllowed = origins_.allows(originOf(parser.get()));
     if (upgrade && originAllowed && counters_.open.load() < signaling_.maxConnections) {
-      WebSocketSession<Stream> session(std::move(stream), signaling_, verifier_, rooms_,
-                                       counters_);
+      WebSocketSession<Stream> session(std::move(stream), signaling_, verifier_, rooms_, counters_);
       co_await session.run(parser.release());
       co_return;
     }

@@ -46,9 +46,8 @@ TEST(TlsContextTest, UnreadableOrNonPemFilesAreNamed) {
               HasSubstr("http.tls_certificate_file = \"" + missing + "\" cannot be read"));
   EXPECT_THAT(loadError(notPem, missing),
               HasSubstr("http.tls_private_key_file = \"" + missing + "\" cannot be read"));
-  EXPECT_THAT(loadError(notPem, notPem),
-              HasSubstr("http.tls_certificate_file = \"" + notPem +
-                        "\" is not a PEM certificate chain"));
+  EXPECT_THAT(loadError(notPem, notPem), HasSubstr("http.tls_certificate_file = \"" + notPem +
+                                                   "\" is not a PEM certificate chain"));
 }
 
 }  // namespace
