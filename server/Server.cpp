@@ -138,13 +138,13 @@ int Server::run() {
                iceTcpEndpoint.port());
   http_.start();
   const auto endpoint = http_.endpoint();
-  spdlog::info("http_listening address={} port={}", endpoint.address().to_string(),
-               endpoint.port());
+  spdlog::info("http_listening address={} port={} tls={}", endpoint.address().to_string(),
+               endpoint.port(), http_.tls());
   ready_ = true;
   const std::string host = endpoint.address().is_v6() ? "[" + endpoint.address().to_string() + "]"
                                                       : endpoint.address().to_string();
-  spdlog::info("chorusd_ready version={} workers={} demo=http://{}:{}/", buildInfo().version,
-               shards_.size(), host, endpoint.port());
+  spdlog::info("chorusd_ready version={} workers={} demo={}://{}:{}/", buildInfo().version,
+               shards_.size(), http_.tls() ? "https" : "http", host, endpoint.port());
   control_.run();
   shards_.stop();
   spdlog::info("chorusd_stopped");

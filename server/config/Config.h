@@ -31,6 +31,11 @@ struct Config {
     std::size_t maxHeaderBytes = std::size_t{8} * 1024;
     std::chrono::seconds idleTimeout{30};
     std::string webRoot = "web";
+    // PEM files of the control port's TLS certificate chain and its private key: both set, the
+    // port speaks only TLS (https, wss); both empty, plain HTTP. Production normally terminates
+    // TLS at the ingress instead.
+    std::string tlsCertificateFile;
+    std::string tlsPrivateKeyFile;
   };
   struct Workers {
     unsigned count = 0;  // 0: the CPUs this process may use

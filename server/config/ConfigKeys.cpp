@@ -313,6 +313,14 @@ std::vector<ConfigKey> buildKeys() {
       pathKey(
           "http.web_root", "folder of the web client; its demo/ is served at /",
           [](auto& c) -> auto& { return c.http.webRoot; }),
+      optionalPathKey(
+          "http.tls_certificate_file",
+          "PEM certificate chain for TLS on the control port (https, wss); empty: plain HTTP",
+          [](auto& c) -> auto& { return c.http.tlsCertificateFile; }),
+      optionalPathKey(
+          "http.tls_private_key_file",
+          "PEM private key of http.tls_certificate_file; set both or neither",
+          [](auto& c) -> auto& { return c.http.tlsPrivateKeyFile; }),
       numberKey(
           "workers.count", "worker threads (media shards); 0: the CPUs this process may use",
           [](auto& c) -> auto& { return c.workers.count; }, 0, kMaxWorkers),

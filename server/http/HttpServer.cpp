@@ -4,17 +4,21 @@
 #include <chrono>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
@@ -25,10 +29,13 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using Api = signaling::HttpApi;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+// How long a closing connection waits for the client's last bytes.
+constexpr auto kLinger = std::chrono::seconds(1);
 
 // A request that could not be read gets a status naming why (RFC 9110 §15.5), then the
 // connection closes: after a framing error the rest of the stream cannot be trusted.
@@ -42,18 +49,31 @@ http::status statusForReadError(const beast::error_code& error) {
   return http::status::bad_request;
 }
 
+// Ends our side of the connection: over TLS, close_notify first (RFC 8446 §6.1) so the client
+// can tell the end from a truncation, waiting a moment for its own; then the TCP FIN.
+template <typename Stream>
+asio::awaitable<void> shutdownSend(Stream& stream) {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    beast::get_lowest_layer(stream).expires_after(kLinger);
+    co_await stream.async_shutdown(kUseTuple);
+  }
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
 // After answering a request we refused, the client may still be sending it. Closing with unread
 // data makes the kernel send a reset, which can destroy our answer before the client reads it
-// (RFC 9112 §9.6), so stop sending, read and discard for a moment, then close.
-asio::awaitable<void> drainAndClose(beast::tcp_stream& stream) {
-  constexpr auto kLinger = std::chrono::seconds(1);
+// (RFC 9112 §9.6), so stop sending, read and discard for a moment, then close. Under TLS the
+// discarded bytes are records nobody will decrypt, so they are read below it.
+template <typename Stream>
+asio::awaitable<void> drainAndClose(Stream& stream) {
   constexpr std::size_t kMaxDrainBytes = std::size_t{1024} * 1024;
-  beast::error_code error;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, error);
+  co_await shutdownSend(stream);
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   std::array<char, 4096> discard{};
-  stream.expires_after(kLinger);
+  tcp.expires_after(kLinger);
   for (std::size_t drained = 0; drained < kMaxDrainBytes;) {
-    auto [readError, count] = co_await stream.async_read_some(asio::buffer(discard), kUseTuple);
+    auto [readError, count] = co_await tcp.async_read_some(asio::buffer(discard), kUseTuple);
     if (readError) {
       break;
     }
@@ -84,10 +104,15 @@ std::optional<std::string_view> originOf(const Api::Request& request) {
   return origin->value();
 }
 
+// The client left or went silent, or its TLS records broke: there is no one to answer. A TLS
+// client that closes without close_notify (stream_truncated) is common and harmless here: HTTP
+// frames its own messages (RFC 9112 §6).
 bool isQuietEnd(const beast::error_code& error) {
   return error == http::error::end_of_stream || error == asio::error::eof ||
          error == beast::error::timeout || error == asio::error::connection_reset ||
-         error == asio::error::operation_aborted;
+         error == asio::error::operation_aborted ||
+         error.category() == asio::error::get_ssl_category() ||
+         error == asio::ssl::error::stream_truncated;
 }
 
 }  // namespace
@@ -104,7 +129,10 @@ HttpServer::HttpServer(asio::io_context& context, const Config& config, const Ap
       verifier_(verifier),
       rooms_(rooms),
       counters_(counters),
+      tls_(loadTlsContext(config.http)),
       acceptor_(context, {asio::ip::make_address(config.http.listenAddress), config.http.port}) {}
+
+HttpServer::~HttpServer() = default;
 
 void HttpServer::start() {
   asio::co_spawn(context_, accept(), asio::detached);
@@ -126,18 +154,36 @@ asio::awaitable<void> HttpServer::accept() {
       spdlog::warn("http_accept_failed error={}", error.message());
       continue;
     }
-    asio::co_spawn(context_, serve(std::move(socket)), asio::detached);
+    if (tls_) {
+      asio::co_spawn(context_, handshakeAndServe(std::move(socket)), asio::detached);
+    } else {
+      asio::co_spawn(context_, serve(beast::tcp_stream(std::move(socket))), asio::detached);
+    }
   }
 }
 
-asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+asio::awaitable<void> HttpServer::handshakeAndServe(asio::ip::tcp::socket socket) {
+  TlsStream stream(std::move(socket), *tls_);
+  // A client that connects and says nothing is dropped as an idle HTTP connection would be.
+  beast::get_lowest_layer(stream).expires_after(config_.idleTimeout);
+  auto [error] = co_await stream.async_handshake(asio::ssl::stream_base::server, kUseTuple);
+  if (error) {
+    // Plain HTTP sent to this port, a client that does not trust the certificate, a scanner:
+    // nothing can be answered, since nothing was agreed to answer in.
+    spdlog::debug("tls_handshake_failed error={}", error.message());
+    co_return;
+  }
+  co_await serve(std::move(stream));
+}
+
+template <typename Stream>
+asio::awaitable<void> HttpServer::serve(Stream stream) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(config_.maxHeaderBytes));
     parser.body_limit(config_.maxBodyBytes);
-    stream.expires_after(config_.idleTimeout);
+    beast::get_lowest_layer(stream).expires_after(config_.idleTimeout);
     auto [readError, bytesRead] = co_await http::async_read(stream, buffer, parser, kUseTuple);
     if (readError) {
       if (!isQuietEnd(readError)) {
@@ -153,7 +199,7 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
     const bool upgrade = forWebSocket && beast::websocket::is_upgrade(parser.get());
     const bool originAllowed = origins_.allows(originOf(parser.get()));
     if (upgrade && originAllowed && counters_.open.load() < signaling_.maxConnections) {
-      WebSocketSession session(std::move(stream), signaling_, verifier_, rooms_, counters_);
+      WebSocketSession<Stream> session(std::move(stream), signaling_, verifier_, rooms_, counters_);
       co_await session.run(parser.release());
       co_return;
     }
@@ -179,8 +225,7 @@ asio::awaitable<void> HttpServer::serve(asio::ip::tcp::socket socket) {
       break;
     }
   }
-  beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  co_await shutdownSend(stream);
 }
 
 }  // namespace chorus::server

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
@@ -38,9 +40,11 @@ class OpenConnection {
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(beast::tcp_stream stream, const Config::Signaling& config,
-                                   const signaling::TokenVerifier& verifier,
-                                   signaling::RoomRegistry& rooms, WebSocketCounters& counters)
+template <typename Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream stream, const Config::Signaling& config,
+                                           const signaling::TokenVerifier& verifier,
+                                           signaling::RoomRegistry& rooms,
+                                           WebSocketCounters& counters)
     : socket_(std::move(stream)),
       config_(config),
       verifier_(verifier),
@@ -48,7 +52,8 @@ WebSocketSession::WebSocketSession(beast::tcp_stream stream, const Config::Signa
       counters_(counters),
       wakeup_(socket_.get_executor()) {}
 
-asio::awaitable<void> WebSocketSession::run(
+template <typename Stream>
+asio::awaitable<void> WebSocketSession<Stream>::run(
     beast::http::request<beast::http::string_body> upgrade) {
   const OpenConnection open(counters_.open);
   // The websocket stream keeps its own timers; the HTTP read deadline must not fire under it.
@@ -74,7 +79,8 @@ asio::awaitable<void> WebSocketSession::run(
   protocol.onClosed(std::chrono::steady_clock::now());
 }
 
-asio::awaitable<void> WebSocketSession::readLoop(signaling::SignalingProtocol& protocol) {
+template <typename Stream>
+asio::awaitable<void> WebSocketSession<Stream>::readLoop(signaling::SignalingProtocol& protocol) {
   beast::flat_buffer buffer;
   for (;;) {
     auto [readError, bytesRead] = co_await socket_.async_read(buffer, kUseTuple);
@@ -116,7 +122,8 @@ asio::awaitable<void> WebSocketSession::readLoop(signaling::SignalingProtocol& p
   }
 }
 
-asio::awaitable<void> WebSocketSession::writeLoop() {
+template <typename Stream>
+asio::awaitable<void> WebSocketSession<Stream>::writeLoop() {
   for (;;) {
     if (overflowed_) {
       spdlog::warn("websocket_slow_consumer queued_bytes={}", outboxBytes_);
@@ -154,7 +161,8 @@ asio::awaitable<void> WebSocketSession::writeLoop() {
   }
 }
 
-void WebSocketSession::sendEvent(std::string text) {
+template <typename Stream>
+void WebSocketSession<Stream>::sendEvent(std::string text) {
   if (handling_) {
     deferred_.push_back(std::move(text));
     return;
@@ -162,11 +170,16 @@ void WebSocketSession::sendEvent(std::string text) {
   enqueue(std::move(text));
 }
 
-void WebSocketSession::enqueue(std::string text) {
+template <typename Stream>
+void WebSocketSession<Stream>::enqueue(std::string text) {
   outboxBytes_ += text.size();
   outbox_.push_back(std::move(text));
   overflowed_ = overflowed_ || outboxBytes_ > kMaxOutboxBytes;
   wakeup_.cancel();
 }
+
+// Beast tears a WebSocket over TLS down with close_notify (RFC 8446 §6.1) before the TCP close.
+template class WebSocketSession<beast::tcp_stream>;
+template class WebSocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace chorus::server

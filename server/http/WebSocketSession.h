@@ -7,7 +7,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -25,12 +24,15 @@ namespace chorus::server {
 // signaling::SignalingProtocol until the client leaves, times out or is refused. It is also the
 // connection its participant's room events go to: they queue in an outbox that one writer
 // drains, so replies and events go out whole and in order.
+// `Stream` is what the HTTP connection ran on: boost::beast::tcp_stream, or
+// boost::beast::ssl_stream<tcp_stream> with TLS (both instantiated in the .cpp).
+template <typename Stream>
 class WebSocketSession : private signaling::ParticipantConnection {
  public:
   // A client that lets this much pile up unread is cut off (its participant may resume).
   static constexpr std::size_t kMaxOutboxBytes = std::size_t{4} * 1024 * 1024;
 
-  WebSocketSession(boost::beast::tcp_stream stream, const Config::Signaling& config,
+  WebSocketSession(Stream stream, const Config::Signaling& config,
                    const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
                    WebSocketCounters& counters);
 
@@ -43,7 +45,7 @@ class WebSocketSession : private signaling::ParticipantConnection {
   void sendEvent(std::string text) override;
   void enqueue(std::string text);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;
+  boost::beast::websocket::stream<Stream> socket_;
   const Config::Signaling& config_;
   const signaling::TokenVerifier& verifier_;
   signaling::RoomRegistry& rooms_;

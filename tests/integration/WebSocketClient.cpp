@@ -1,14 +1,18 @@
 #include "tests/integration/WebSocketClient.h"
 
 #include <stdexcept>
+#include <variant>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket.hpp>
 
 namespace chorus::test {
@@ -16,45 +20,84 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
+namespace {
+
+// Records how an operation completed, for State::finish to wait on.
+struct Outcome {
+  bool done = false;
+  beast::error_code error;
+
+  auto handler() {
+    return [this](beast::error_code result, auto&&...) {
+      error = result;
+      done = true;
+    };
+  }
+};
+
+}  // namespace
+
 struct WebSocketClient::State {
+  using PlainSocket = websocket::stream<beast::tcp_stream>;
+  using TlsSocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
   asio::io_context context;
-  websocket::stream<beast::tcp_stream> socket{context};
+  asio::ssl::context tlsContext{asio::ssl::context::tls_client};
+  std::variant<PlainSocket, TlsSocket> socket{std::in_place_type<PlainSocket>, context};
   beast::flat_buffer buffer;
 
-  // Runs the started operation to completion or until the timeout; false on timeout.
-  bool finish(const bool& done) {
+  // Runs the started operation to completion or until the timeout; false if it failed or
+  // timed out.
+  bool finish(const Outcome& outcome) {
     context.restart();
     context.run_for(kTimeout);
-    if (!done) {
-      beast::get_lowest_layer(socket).cancel();
+    if (!outcome.done) {
+      std::visit([](auto& stream) { beast::get_lowest_layer(stream).cancel(); }, socket);
       context.restart();
       context.run_for(kTimeout);
       return false;
     }
-    return true;
+    return !outcome.error;
   }
 };
 
-WebSocketClient::WebSocketClient(std::uint16_t port, std::string_view origin)
+WebSocketClient::WebSocketClient(std::uint16_t port, std::string_view origin,
+                                 const std::optional<Tls>& tls)
     : state_(std::make_unique<State>()) {
-  beast::get_lowest_layer(state_->socket)
-      .connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  if (!origin.empty()) {
-    state_->socket.set_option(websocket::stream_base::decorator(
-        [value = std::string(origin)](websocket::request_type& request) {
-          request.set(beast::http::field::origin, value);
-        }));
+  if (tls) {
+    state_->tlsContext.add_certificate_authority(asio::buffer(tls->trustedCertificatePem));
+    state_->tlsContext.set_verify_mode(asio::ssl::verify_peer);
+    state_->tlsContext.set_verify_callback(asio::ssl::host_name_verification("localhost"));
+    state_->socket.emplace<State::TlsSocket>(state_->context, state_->tlsContext);
   }
-  bool done = false;
-  beast::error_code result;
-  state_->socket.async_handshake("127.0.0.1", "/ws", [&](beast::error_code error) {
-    result = error;
-    done = true;
-  });
-  if (!state_->finish(done) || result) {
-    throw std::runtime_error("websocket handshake failed: " + result.message());
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  std::visit([&](auto& stream) { beast::get_lowest_layer(stream).connect(endpoint); },
+             state_->socket);
+  if (tls) {
+    Outcome handshake;
+    std::get<State::TlsSocket>(state_->socket)
+        .next_layer()
+        .async_handshake(asio::ssl::stream_base::client, handshake.handler());
+    if (!state_->finish(handshake)) {
+      throw std::runtime_error("tls handshake failed: " + handshake.error.message());
+    }
   }
-  state_->socket.text(true);
+  Outcome handshake;
+  std::visit(
+      [&](auto& stream) {
+        if (!origin.empty()) {
+          stream.set_option(websocket::stream_base::decorator(
+              [value = std::string(origin)](websocket::request_type& request) {
+                request.set(beast::http::field::origin, value);
+              }));
+        }
+        stream.async_handshake("127.0.0.1", "/ws", handshake.handler());
+      },
+      state_->socket);
+  if (!state_->finish(handshake)) {
+    throw std::runtime_error("websocket handshake failed: " + handshake.error.message());
+  }
+  std::visit([](auto& stream) { stream.text(true); }, state_->socket);
 }
 
 WebSocketClient::~WebSocketClient() = default;
@@ -62,31 +105,25 @@ WebSocketClient::WebSocketClient(WebSocketClient&& other) noexcept = default;
 WebSocketClient& WebSocketClient::operator=(WebSocketClient&& other) noexcept = default;
 
 bool WebSocketClient::send(std::string_view text) {
-  bool done = false;
-  beast::error_code result;
-  state_->socket.async_write(asio::buffer(text), [&](beast::error_code error, std::size_t) {
-    result = error;
-    done = true;
-  });
-  return state_->finish(done) && !result;
+  Outcome write;
+  std::visit([&](auto& stream) { stream.async_write(asio::buffer(text), write.handler()); },
+             state_->socket);
+  return state_->finish(write);
 }
 
 std::optional<std::string> WebSocketClient::receive() {
-  bool done = false;
-  beast::error_code result;
+  Outcome read;
   state_->buffer.clear();
-  state_->socket.async_read(state_->buffer, [&](beast::error_code error, std::size_t) {
-    result = error;
-    done = true;
-  });
-  if (!state_->finish(done) || result) {
+  std::visit([&](auto& stream) { stream.async_read(state_->buffer, read.handler()); },
+             state_->socket);
+  if (!state_->finish(read)) {
     return std::nullopt;
   }
   return beast::buffers_to_string(state_->buffer.data());
 }
 
 std::uint16_t WebSocketClient::closeCode() const {
-  return state_->socket.reason().code;
+  return std::visit([](const auto& stream) { return stream.reason().code; }, state_->socket);
 }
 
 }  // namespace chorus::test

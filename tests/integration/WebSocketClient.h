@@ -15,9 +15,16 @@ class WebSocketClient {
  public:
   static constexpr std::chrono::seconds kTimeout{10};
 
-  // Connects to ws://127.0.0.1:port/ws and completes the handshake, sending `origin` as the
-  // Origin header as a browser would; throws on failure.
-  explicit WebSocketClient(std::uint16_t port, std::string_view origin = {});
+  // wss: TLS first, the server's certificate verified against `trustedCertificatePem` for the
+  // name localhost.
+  struct Tls {
+    std::string trustedCertificatePem;
+  };
+
+  // Connects to ws://127.0.0.1:port/ws (wss:// with `tls`) and completes the handshake,
+  // sending `origin` as the Origin header as a browser would; throws on failure.
+  explicit WebSocketClient(std::uint16_t port, std::string_view origin = {},
+                           const std::optional<Tls>& tls = std::nullopt);
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
