@@ -41,9 +41,10 @@ TEST(SpscRingTest, HoldsExactlyCapacityThenRefusesWithoutTakingTheValue) {
   auto extra = std::make_unique<int>(99);
   EXPECT_FALSE(ring.tryPush(std::move(extra)));
   // A refused push does not consume the value: the caller still owns it (to count and free it).
-  // NOLINTNEXTLINE(bugprone-use-after-move): checking exactly that
+  // NOLINTBEGIN(bugprone-use-after-move): checking exactly that
   ASSERT_NE(extra, nullptr);
   EXPECT_EQ(*extra, 99);
+  // NOLINTEND(bugprone-use-after-move)
 
   std::unique_ptr<int> out;
   ASSERT_TRUE(ring.tryPop(out));
