@@ -186,7 +186,8 @@ TEST(RtpStreamRewriterTest, SwitchAfterALongPauseDoesNotOverflow) {
   const auto later = kStart + std::chrono::hours(24 * 200) + milliseconds(10);
   const auto switched = rewriter.rewrite(kRestarted, 1, 0, later);
   ASSERT_TRUE(switched);
-  const std::uint64_t ticks = std::uint64_t{24 * 200 * 3600} * kVideoClock + 900;
+  constexpr std::uint64_t kSeconds = std::uint64_t{200} * 24 * 3600;
+  const std::uint64_t ticks = kSeconds * kVideoClock + 900;
   EXPECT_EQ(switched->timestamp, static_cast<std::uint32_t>(ticks));
 }
 
