@@ -12,9 +12,12 @@ namespace chorus::server {
 ShardTransports::ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate)
     : shards_(shards), certificate_(certificate) {}
 
-signaling::LocalTransport ShardTransports::reserve() {
-  const signaling::TransportId id = nextId_++;
-  return {id, shards_.transportTemplate().localIce, shards_.candidates(id % shards_.size())};
+signaling::LocalTransport ShardTransports::reserve(const signaling::Placement& placement) {
+  const std::size_t workers = shards_.size();
+  const std::size_t worker = (placement.room + placement.member / kMembersPerWorker) % workers;
+  // ShardPool::shardFor() finds the worker again as id % workers.
+  const signaling::TransportId id = nextId_++ * workers + worker;
+  return {id, shards_.transportTemplate().localIce, shards_.candidates(worker)};
 }
 
 void ShardTransports::open(const signaling::LocalTransport& local,

@@ -12,7 +12,11 @@ class ShardTransports : public signaling::MediaTransports {
  public:
   ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate);
 
-  signaling::LocalTransport reserve() override;
+  // A room's first kMembersPerWorker participants get transports on one worker (the rooms
+  // taking turns over the workers), the next kMembersPerWorker on the next worker, and so on.
+  static constexpr std::size_t kMembersPerWorker = 16;
+
+  signaling::LocalTransport reserve(const signaling::Placement& placement) override;
   void open(const signaling::LocalTransport& local,
             const signaling::RemoteTransport& remote) override;
   void close(signaling::TransportId id) override;
@@ -29,7 +33,7 @@ class ShardTransports : public signaling::MediaTransports {
  private:
   ShardPool& shards_;
   const media::DtlsCertificate& certificate_;
-  signaling::TransportId nextId_ = 1;
+  signaling::TransportId nextId_ = 1;  // ids are nextId_ × workers + the worker
 };
 
 }  // namespace chorus::server

@@ -31,6 +31,14 @@ struct LocalTransport {
   std::vector<media::IceCandidate> candidates;
 };
 
+// Where a transport should live: the media plane keeps a room's transports together, so a
+// small room's packets never cross workers, and spreads a large room's (docs/architecture.md,
+// "Placement").
+struct Placement {
+  std::uint64_t room = 0;  // the room's number, in order of creation
+  std::size_t member = 0;  // the participant's number in the room, in order of joining
+};
+
 // The peer's side, read from its SDP.
 struct RemoteTransport {
   std::string iceUfrag;
@@ -45,7 +53,7 @@ class MediaTransports {
   virtual ~MediaTransports() = default;
   // A new transport id with fresh ICE credentials and the candidates of the worker it will
   // live on. Nothing runs until open().
-  virtual LocalTransport reserve() = 0;
+  virtual LocalTransport reserve(const Placement& placement) = 0;
   virtual void open(const LocalTransport& local, const RemoteTransport& remote) = 0;
   // Closes and forgets a transport; no state change is reported for it afterwards.
   virtual void close(TransportId id) = 0;

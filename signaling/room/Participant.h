@@ -38,6 +38,7 @@ struct Participant {
 
   std::string id;
   std::string roomId;
+  Placement placement;  // where its transports live
   std::string name;
   AccessToken identity;  // the token it joined with: its user id and grants
   // Where its events go; null while its connection is away (the resume window).

@@ -25,6 +25,8 @@ std::optional<RoomKind> roomKindFrom(std::string_view text) noexcept;
 // One room: its participants in the order they joined, and its codec policy.
 struct Room {
   std::string id;
+  std::uint64_t number = 0;  // in order of creation: where its transports live
+  std::size_t joins = 0;     // joins so far: the next participant's member number
   RoomKind kind = RoomKind::kConference;
   std::vector<std::unique_ptr<Participant>> participants;
   // Index into the configured video codecs, chosen by the first video publish ("Room codec

@@ -231,6 +231,7 @@ RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const Acces
   if (found == rooms_.end()) {
     auto room = std::make_unique<Room>();
     room->id = request.roomId;
+    room->number = nextRoomNumber_++;
     room->kind = request.kind;
     found = rooms_.emplace(request.roomId, std::move(room)).first;
   }
@@ -239,6 +240,7 @@ RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const Acces
   auto participant = std::make_unique<Participant>(identity);
   participant->id = randomText(kParticipantIdBytes);
   participant->roomId = room.id;
+  participant->placement = {room.number, room.joins++};
   participant->name = request.name.value_or(identity.user);
   participant->connection = &connection;
   participant->resumeToken = randomText(kResumeTokenBytes);
@@ -313,7 +315,7 @@ RequestOutcome RoomRegistry::publish(ParticipantConnection& connection, std::str
   // association across re-offers, ICE restarts included, so the transport stays while it lives.
   const bool reuse = slot.open && slot.state != TransportState::kFailed &&
                      slot.remote->fingerprint == remote.transport->fingerprint;
-  LocalTransport local = reuse ? *slot.local : transports_.reserve();
+  LocalTransport local = reuse ? *slot.local : transports_.reserve(participant->placement);
   const bool iceRestart = reuse && slot.remote->iceUfrag != remote.transport->iceUfrag;
   if (iceRestart) {
     local.ice = media::IceCredentials::generate();
@@ -473,7 +475,7 @@ RequestOutcome RoomRegistry::restartIce(ParticipantConnection& connection) {
   if (slot.state == TransportState::kFailed) {
     // The media plane has removed it: the client needs a new RTCPeerConnection for a new one.
     closeTransport(slot);
-    slot.local = transports_.reserve();
+    slot.local = transports_.reserve(participant->placement);
     slot.remote.reset();
     participant->newTransport = true;
     participant->answeredSections = 0;
@@ -635,7 +637,7 @@ void RoomRegistry::sendOffer(const Room& room, Participant& subscriber) {
     return;
   }
   if (!subscriber.subscribe.local) {
-    subscriber.subscribe.local = transports_.reserve();
+    subscriber.subscribe.local = transports_.reserve(subscriber.placement);
   }
   ++subscriber.revision;
   subscriber.outstanding = subscriber.revision;

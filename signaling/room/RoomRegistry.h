@@ -140,6 +140,7 @@ class RoomRegistry {
   std::unordered_map<TransportId, Participant*> byTransport_;
   RoomCounters counters_;
   media::StreamKey nextStreamKey_ = 1;
+  std::uint64_t nextRoomNumber_ = 0;
 };
 
 }  // namespace chorus::signaling

@@ -18,7 +18,8 @@ class FakeMediaTransports : public signaling::MediaTransports {
     signaling::RemoteTransport remote;
   };
 
-  signaling::LocalTransport reserve() override {
+  signaling::LocalTransport reserve(const signaling::Placement& placement) override {
+    placements.push_back(placement);
     signaling::LocalTransport local;
     local.id = nextId_++;
     local.ice = media::IceCredentials::generate();
@@ -66,6 +67,7 @@ class FakeMediaTransports : public signaling::MediaTransports {
   };
   std::vector<signaling::TransportId> closed;
   std::vector<Restart> restarts;
+  std::vector<signaling::Placement> placements;  // of every reserve()
   // The routes as the media plane would hold them.
   std::map<media::StreamKey, media::PublishedStreamSpec> streams;
   std::map<std::pair<signaling::TransportId, media::StreamKey>,
