@@ -131,6 +131,14 @@ function waitForConnected(pc, transport) {
   });
 }
 
+// Plays a received audio track: Chromium decodes received audio only as fast as an output pulls
+// it, and only then measures its level (inbound-rtp audioLevel, totalAudioEnergy).
+function play(track) {
+  const audio = new Audio();
+  audio.srcObject = new MediaStream([track]);
+  audio.play().catch((error) => step(`playing ${track.id} failed: ${error.message}`));
+}
+
 // A bundled, rtcp-muxed RTCPeerConnection whose states are kept in `progress.transports`.
 function newPeerConnection(transport) {
   const connection = new RTCPeerConnection({
@@ -312,6 +320,7 @@ async function answerSubscribeOffer({ connected = true } = {}) {
       };
       remoteTracks.push(track);
       step(`ontrack: ${JSON.stringify(track)}`);
+      if (event.track.kind === 'audio') play(event.track);
     });
   }
   await subscribePc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
@@ -408,6 +417,7 @@ async function inboundStats() {
         : {
             audioLevel: report.audioLevel,
             totalAudioEnergy: report.totalAudioEnergy,
+            totalSamplesReceived: report.totalSamplesReceived,
             concealedSamples: report.concealedSamples,
           }),
     });
