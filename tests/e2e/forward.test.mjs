@@ -110,6 +110,11 @@ async function decodeRates(receivers) {
   await new Promise((resolve) => setTimeout(resolve, kRateWindowMs));
   const second = await take();
   const lines = [];
+  for (const page of receivers) {
+    const video = await page.call('outboundVideo', undefined, kStepTimeoutMs);
+    lines.push(`${page.label} sends: ${Object.entries(video).map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`);
+  }
   for (const [i, { page, at, streams }] of second.entries()) {
     const seconds = (at - first[i].at) / 1000;
     for (const stream of streams.filter((s) => s.kind === 'video')) {
@@ -197,6 +202,9 @@ test('a late joiner decodes every remote video (time to first frame reported)', 
 }, async (t) => {
   await reporting(t, async () => {
     assert.equal(pages.size, 3, 'the first test did not join three pages');
+    const publishers = [...pages.values()];
+    const plisBefore = await Promise.all(publishers.map(async (page) =>
+      (await page.call('outboundVideo', undefined, kStepTimeoutMs)).pliCount));
     const { page: dave, published } = await joinAndPublish('dave', 'Dave');
     // Poll from the join on until every remote video has a decoded frame; the publish result
     // (dave's own id) comes meanwhile.
@@ -233,6 +241,13 @@ test('a late joiner decodes every remote video (time to first frame reported)', 
     for (const other of [...pages.values()].filter((p) => p !== dave)) {
       t.diagnostic(`dave: first frame from ${other.label} ` +
         `${Math.round(firstFrameMs.get(other.participantId))} ms after his join`);
+    }
+    // Dave's subscriptions started with a keyframe request to each publisher (RFC 4585 §6.3.1).
+    for (const [i, page] of publishers.entries()) {
+      const video = await page.call('outboundVideo', undefined, kStepTimeoutMs);
+      assert.ok(video.pliCount > plisBefore[i],
+        `${page.label} got no PLI when dave subscribed: ${JSON.stringify(video)} (pliCount ` +
+        `${plisBefore[i]} before)`);
     }
     // And everyone, dave included, decodes everyone.
     await waitForMedia([...pages.values()], othersOf, kWanted, { timeoutMs: kMediaTimeoutMs });

@@ -493,6 +493,27 @@ async function outboundPackets() {
   return sent;
 }
 
+// The publish transport's video outbound-rtp stream: what the encoder makes of the camera and
+// how many keyframe requests (PLI, FIR) the server sent it.
+async function outboundVideo() {
+  if (!pc) return undefined;
+  for (const report of (await pc.getStats()).values()) {
+    if (report.type === 'outbound-rtp' && report.kind === 'video') {
+      return {
+        framesEncoded: report.framesEncoded,
+        keyFramesEncoded: report.keyFramesEncoded,
+        framesPerSecond: report.framesPerSecond,
+        targetBitrate: report.targetBitrate,
+        qualityLimitationReason: report.qualityLimitationReason,
+        pliCount: report.pliCount,
+        firCount: report.firCount,
+        nackCount: report.nackCount,
+      };
+    }
+  }
+  return undefined;
+}
+
 function close() {
   pc?.close();
   subscribePc?.close();
@@ -513,5 +534,6 @@ window.chorusTest = {
   transportStates,
   outboundPackets,
   inboundStats,
+  outboundVideo,
   close,
 };
