@@ -84,6 +84,9 @@ void Shard::awaitWake() {
                      [[maybe_unused]] const auto read =
                          ::read(wake_.native_handle(), &count, sizeof count);
                      router_.drain(std::chrono::steady_clock::now());
+                     // What the drain sent (forwarded packets, keyframe requests) leaves now,
+                     // not at the next tick or receive batch.
+                     udp_.flush();
                      awaitWake();
                    });
 }

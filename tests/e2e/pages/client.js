@@ -1,11 +1,15 @@
 // The browser side of the e2e tests, in plain JavaScript against docs/signaling.md (no SDK):
 // WebSocket to /ws, hello, authenticate, join; a sendonly publish RTCPeerConnection offered with
 // `publish`, and a recvonly subscribe RTCPeerConnection that answers the server's
-// `subscribe_offer`s; leave and ICE restarts of either transport. Every step is written to
-// `progress` so that a test that times out can say where the page stopped.
+// `subscribe_offer`s (one at a time, or all as they come); leave and ICE restarts of either
+// transport; what the subscribe transport receives and decodes, from getStats. Every step is
+// written to `progress` so that a test that times out can say where the page stopped.
 
 const progress = {
   steps: [],
+  // When some steps first happened, in ms since the page started: `join` (the request sent),
+  // `subscribe_offer` (the first received), `subscribe connected`, `publish connected`.
+  marks: {},
   received: [],
   transports: {
     publish: { connectionState: 'none', iceConnectionState: 'none' },
@@ -17,6 +21,10 @@ const startedAt = performance.now();
 function step(text) {
   progress.steps.push(`${((performance.now() - startedAt) / 1000).toFixed(2)}s ${text}`);
   console.log(`step: ${text}`);
+}
+
+function mark(name) {
+  progress.marks[name] ??= Math.round(performance.now() - startedAt);
 }
 
 // One WebSocket connection speaking the request/reply envelope and collecting events.
@@ -123,6 +131,14 @@ function waitForConnected(pc, transport) {
   });
 }
 
+// Plays a received audio track: Chromium decodes received audio only as fast as an output pulls
+// it, and only then measures its level (inbound-rtp audioLevel, totalAudioEnergy).
+function play(track) {
+  const audio = new Audio();
+  audio.srcObject = new MediaStream([track]);
+  audio.play().catch((error) => step(`playing ${track.id} failed: ${error.message}`));
+}
+
 // A bundled, rtcp-muxed RTCPeerConnection whose states are kept in `progress.transports`.
 function newPeerConnection(transport) {
   const connection = new RTCPeerConnection({
@@ -133,6 +149,7 @@ function newPeerConnection(transport) {
   connection.addEventListener('connectionstatechange', () => {
     state.connectionState = connection.connectionState;
     step(`${transport} connectionState ${connection.connectionState}`);
+    if (connection.connectionState === 'connected') mark(`${transport} connected`);
   });
   connection.addEventListener('iceconnectionstatechange', () => {
     state.iceConnectionState = connection.iceConnectionState;
@@ -214,6 +231,7 @@ async function authenticate({ token }) {
 // Joins `room` (a group) and publishes the fake camera and microphone on a sendonly publish
 // transport; resolves when both the RTCPeerConnection and the server say it is connected.
 async function publish({ room, name }) {
+  mark('join');
   const joined = await signaling.request('join', { room, kind: 'group', name });
   participantId = joined.participant_id;
   step(`joined ${room} as ${participantId}`);
@@ -287,6 +305,7 @@ async function answerSubscribeOffer({ connected = true } = {}) {
     (e) => e.type === 'subscribe_offer' && e.revision > lastSubscribeRevision,
   );
   step(`subscribe_offer revision ${offer.revision}${offer.new_transport ? ', new transport' : ''}`);
+  mark('subscribe_offer');
   if (subscribePc && offer.new_transport) {
     throw new Error(`subscribe_offer ${offer.revision} asks for a new RTCPeerConnection`);
   }
@@ -301,6 +320,7 @@ async function answerSubscribeOffer({ connected = true } = {}) {
       };
       remoteTracks.push(track);
       step(`ontrack: ${JSON.stringify(track)}`);
+      if (event.track.kind === 'audio') play(event.track);
     });
   }
   await subscribePc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
@@ -308,11 +328,12 @@ async function answerSubscribeOffer({ connected = true } = {}) {
   const answer = subscribePc.localDescription.sdp;
   step(`subscribe answer created for revision ${offer.revision}`);
   const since = signaling.events.length;
+  // Past this revision whatever the server says: after `stale_answer` a newer offer follows.
+  lastSubscribeRevision = offer.revision;
   const result = await signaling.request('subscribe_answer', {
     revision: offer.revision,
     sdp: answer,
   });
-  lastSubscribeRevision = offer.revision;
   step(`subscribe_answer ${offer.revision} accepted`);
   if (connected) {
     await bothConnected(subscribePc, 'subscribe', since);
@@ -327,6 +348,81 @@ async function answerSubscribeOffer({ connected = true } = {}) {
     connectionState: subscribePc.connectionState,
     dtlsState: subscribePc.getReceivers()[0]?.transport?.state,
   };
+}
+
+// Answers every `subscribe_offer`, now and as participants come and go, one after another, until
+// the connection closes; returns at once. `progress.answering` counts the answers and keeps the
+// error that stopped it; `stale_answer` does not (the next offer is on its way).
+let answering;
+function answerSubscribeOffers() {
+  progress.answering ??= { answered: 0, lastRevision: 0, error: null };
+  answering ??= (async () => {
+    for (;;) {
+      try {
+        const { revision } = await answerSubscribeOffer({ connected: false });
+        progress.answering.answered += 1;
+        progress.answering.lastRevision = revision;
+      } catch (error) {
+        if (error.code === 'stale_answer') continue;
+        progress.answering.error = error.message;
+        step(`answering subscribe offers stopped: ${error.message}`);
+        return;
+      }
+    }
+  })();
+  return progress.answering;
+}
+
+// Each inbound RTP stream of the subscribe transport (getStats `inbound-rtp`, WebRTC Statistics
+// §7.4) with the participant it comes from: the stream id of the track its m-section delivered
+// (the offer's msid). `sinceJoinMs` is the time since this page's `join`, if it joined.
+async function inboundStats() {
+  const now = performance.now() - startedAt;
+  const sinceJoinMs = progress.marks.join === undefined ? undefined : now - progress.marks.join;
+  if (!subscribePc) return { sinceJoinMs, streams: [] };
+  const stats = await subscribePc.getStats();
+  const directions = new Map(
+    subscribePc.getTransceivers().map((t) => [t.mid, t.currentDirection]),
+  );
+  const streams = [];
+  for (const report of stats.values()) {
+    if (report.type !== 'inbound-rtp') continue;
+    // The latest ontrack of the m-section: mids are not reused (docs/signaling.md).
+    const track = remoteTracks.findLast((t) => t.mid === report.mid) ??
+      remoteTracks.findLast((t) => t.trackId === report.trackIdentifier);
+    const codec = report.codecId ? stats.get(report.codecId) : undefined;
+    streams.push({
+      participantId: track?.streamIds[0],
+      kind: report.kind,
+      mid: report.mid,
+      trackId: track?.trackId ?? report.trackIdentifier,
+      direction: directions.get(report.mid),
+      ssrc: report.ssrc,
+      codec: codec && `${codec.mimeType}/${codec.payloadType}`,
+      packetsReceived: report.packetsReceived,
+      packetsLost: report.packetsLost,
+      bytesReceived: report.bytesReceived,
+      nackCount: report.nackCount,
+      ...(report.kind === 'video'
+        ? {
+            framesReceived: report.framesReceived,
+            framesDecoded: report.framesDecoded,
+            keyFramesDecoded: report.keyFramesDecoded,
+            framesDropped: report.framesDropped,
+            freezeCount: report.freezeCount,
+            pliCount: report.pliCount,
+            firCount: report.firCount,
+            decoder: report.decoderImplementation,
+          }
+        : {
+            audioLevel: report.audioLevel,
+            totalAudioEnergy: report.totalAudioEnergy,
+            totalSamplesReceived: report.totalSamplesReceived,
+            concealedSamples: report.concealedSamples,
+          }),
+    });
+  }
+  return { sinceJoinMs, streams };
 }
 
 // `restart_ice` on the subscribe transport, then the offer with new ICE credentials that follows
@@ -397,6 +493,27 @@ async function outboundPackets() {
   return sent;
 }
 
+// The publish transport's video outbound-rtp stream: what the encoder makes of the camera and
+// how many keyframe requests (PLI, FIR) the server sent it.
+async function outboundVideo() {
+  if (!pc) return undefined;
+  for (const report of (await pc.getStats()).values()) {
+    if (report.type === 'outbound-rtp' && report.kind === 'video') {
+      return {
+        framesEncoded: report.framesEncoded,
+        keyFramesEncoded: report.keyFramesEncoded,
+        framesPerSecond: report.framesPerSecond,
+        targetBitrate: report.targetBitrate,
+        qualityLimitationReason: report.qualityLimitationReason,
+        pliCount: report.pliCount,
+        firCount: report.firCount,
+        nackCount: report.nackCount,
+      };
+    }
+  }
+  return undefined;
+}
+
 function close() {
   pc?.close();
   subscribePc?.close();
@@ -409,11 +526,14 @@ window.chorusTest = {
   publish,
   restartPublishIce,
   answerSubscribeOffer,
+  answerSubscribeOffers,
   restartSubscribeIce,
   leave,
   waitForEvent,
   events,
   transportStates,
   outboundPackets,
+  inboundStats,
+  outboundVideo,
   close,
 };

@@ -26,10 +26,11 @@ process.on('exit', () => {
 export class Chorusd {
   #waiters = new Set();
 
-  // Starts chorusd with one worker on loopback. `pagesDir`'s files are served at `/` (they become
-  // the temporary web root's `demo/`, the folder chorusd serves from), so pages are same-origin
-  // with `/ws`. `config` adds YAML lines to the configuration file.
-  static async start({ pagesDir, config = '' } = {}) {
+  // Starts chorusd with `workers` workers (shards) on loopback. `pagesDir`'s files are served at
+  // `/` (they become the temporary web root's `demo/`, the folder chorusd serves from), so pages
+  // are same-origin with `/ws`. `config` adds YAML lines to the configuration file, `args`
+  // command-line options (say `['--log.level', 'debug']`).
+  static async start({ pagesDir, workers = 1, config = '', args = [] } = {}) {
     const binary = requireEnv('CHORUSD', 'the chorusd binary (ctest sets it)');
     const dir = await mkdtemp(join(tmpdir(), 'chorus-e2e-'));
     const webRoot = join(dir, 'web');
@@ -46,7 +47,7 @@ export class Chorusd {
         '  port: 0',
         `  web_root: ${JSON.stringify(webRoot)}`,
         'workers:',
-        '  count: 1',
+        `  count: ${workers}`,
         'media:',
         '  listen_address: 127.0.0.1',
         '  port_base: 0',
@@ -57,7 +58,7 @@ export class Chorusd {
       ].join('\n') + '\n',
     );
     const chorusd = new Chorusd(binary, dir);
-    chorusd.#spawn(['--config', configFile]);
+    chorusd.#spawn(['--config', configFile, ...args]);
     try {
       const listening = await chorusd.waitForLine(/http_listening .*port=(\d+)/, kStartTimeoutMs);
       chorusd.httpPort = Number(listening.match(/port=(\d+)/)[1]);
