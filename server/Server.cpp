@@ -96,7 +96,7 @@ Server::Server(const Config& config, unsigned workerCount)
       signals_(control_, SIGINT, SIGTERM),
       certificate_(loadCertificate(config.dtls)),
       shards_(config, workerCount, certificate_),
-      transports_(shards_, certificate_),
+      transports_(shards_, certificate_, config.rooms.membersPerWorker),
       rooms_(roomPolicy(config.rooms), transports_),
       roomTimer_(control_),
       iceTcp_(control_,

@@ -78,6 +78,9 @@ struct Config {
     std::size_t maxParticipants = 100;
     std::chrono::seconds emptyRoomGrace{10};  // an empty room waits this long before closing
     std::chrono::seconds resumeWindow{15};    // a dropped participant may resume for this long
+    // A room's participants share a worker up to this many; the next ones go to the next worker
+    // (docs/architecture.md, "Placement").
+    std::size_t membersPerWorker = 16;
     // The room codec policy's list (docs/signaling.md, "Room codec policy").
     std::vector<signaling::VideoCodec> videoCodecs{
         signaling::VideoCodec::kVp8, signaling::VideoCodec::kVp9,

@@ -404,6 +404,11 @@ std::vector<ConfigKey> buildKeys() {
           "h264-constrained-baseline, h264-main, av1; a room takes the first its first video "
           "publisher offers",
           [](auto& c) -> auto& { return c.rooms.videoCodecs; }, kVideoCodecNames),
+      numberKey(
+          "rooms.members_per_worker",
+          "a room's participants share one worker up to this many; the next as many go to the "
+          "next worker",
+          [](auto& c) -> auto& { return c.rooms.membersPerWorker; }, 1, kMaxParticipants),
       secondsKey(
           "rooms.empty_room_grace_seconds",
           "a room whose last participant left closes after this long if nobody joins",

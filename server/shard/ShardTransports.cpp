@@ -9,12 +9,13 @@
 
 namespace chorus::server {
 
-ShardTransports::ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate)
-    : shards_(shards), certificate_(certificate) {}
+ShardTransports::ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate,
+                                 std::size_t membersPerWorker)
+    : shards_(shards), certificate_(certificate), membersPerWorker_(membersPerWorker) {}
 
 signaling::LocalTransport ShardTransports::reserve(const signaling::Placement& placement) {
   const std::size_t workers = shards_.size();
-  const std::size_t worker = (placement.room + placement.member / kMembersPerWorker) % workers;
+  const std::size_t worker = (placement.room + placement.member / membersPerWorker_) % workers;
   // ShardPool::shardFor() finds the worker again as id % workers.
   const signaling::TransportId id = nextId_++ * workers + worker;
   return {id, shards_.transportTemplate().localIce, shards_.candidates(worker)};

@@ -10,12 +10,11 @@ namespace chorus::server {
 // touches a shard's objects.
 class ShardTransports : public signaling::MediaTransports {
  public:
-  ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate);
+  ShardTransports(ShardPool& shards, const media::DtlsCertificate& certificate,
+                  std::size_t membersPerWorker);
 
-  // A room's first kMembersPerWorker participants get transports on one worker (the rooms
-  // taking turns over the workers), the next kMembersPerWorker on the next worker, and so on.
-  static constexpr std::size_t kMembersPerWorker = 16;
-
+  // A room's first `membersPerWorker` participants get transports on one worker (the rooms
+  // taking turns over the workers), the next as many on the next worker, and so on.
   signaling::LocalTransport reserve(const signaling::Placement& placement) override;
   void open(const signaling::LocalTransport& local,
             const signaling::RemoteTransport& remote) override;
@@ -33,6 +32,7 @@ class ShardTransports : public signaling::MediaTransports {
  private:
   ShardPool& shards_;
   const media::DtlsCertificate& certificate_;
+  std::size_t membersPerWorker_;
   signaling::TransportId nextId_ = 1;  // ids are nextId_ × workers + the worker
 };
 

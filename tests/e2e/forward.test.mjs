@@ -38,7 +38,12 @@ let browser;
 const pages = new Map();
 
 before(async () => {
-  chorusd = await Chorusd.start({ pagesDir: kPagesDir, workers: kWorkers });
+  // One participant a worker, so that the room spreads and routes cross shards.
+  chorusd = await Chorusd.start({
+    pagesDir: kPagesDir,
+    workers: kWorkers,
+    args: ['--rooms.members_per_worker', '1'],
+  });
   browser = await launchChromium();
 });
 
