@@ -141,15 +141,19 @@ void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arriv
 }
 
 void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival) {
+  // NOTE: the slot first, then the rewrite: the rewriter marks every sequence number it maps as
+  // sent, so a copy dropped for want of a slot after it would make the publisher's
+  // retransmission of that packet (in the original stream when RTX is not negotiated) a
+  // "duplicate", and the subscriber's gap permanent.
+  PacketRef copy = sink_.allocatePacket();
+  if (!copy) {
+    counters_.poolExhausted.add();
+    return;
+  }
   const auto rewrite =
       subscription.rewriter.rewrite(view.ssrc(), view.sequenceNumber(), view.timestamp(), arrival);
   if (!rewrite) {
     counters_.duplicate.add();
-    return;
-  }
-  PacketRef copy = sink_.allocatePacket();
-  if (!copy) {
-    counters_.poolExhausted.add();
     return;
   }
   const auto source = view.bytes();

@@ -21,8 +21,6 @@ using std::chrono::milliseconds;
 using testing::buildRtp;
 using testing::packetIn;
 using testing::RecordingRouterSink;
-using testing::TestExtension;
-using testing::TestRtp;
 using TimePoint = Router::TimePoint;
 
 const TimePoint kStart{std::chrono::seconds(500)};
@@ -138,10 +136,10 @@ class RouterTest : public ::testing::Test {
 // What a subscriber must receive for publisher packet `index` of a run starting at source
 // sequence `sourceFirst`.
 struct Expected {
-  std::uint32_t ssrc;
-  std::uint8_t payloadType;
-  std::uint16_t firstSequence;
-  std::uint32_t firstTimestamp;
+  std::uint32_t ssrc = 0;
+  std::uint8_t payloadType = 0;
+  std::uint16_t firstSequence = 0;
+  std::uint32_t firstTimestamp = 0;
   RtpExtensionIds ids;
 };
 
@@ -203,6 +201,27 @@ TEST_F(RouterTest, DuplicateFromThePublisherIsForwardedOnce) {
   EXPECT_EQ(sink_.rtp(kAlice).size(), 1U);
   EXPECT_EQ(sink_.rtp(kBob).size(), 1U);
   EXPECT_EQ(router_.counters().duplicate.value(), 2U);
+}
+
+// A copy dropped for want of a slot is a loss the subscriber can recover from: when the publisher
+// retransmits the packet in its original stream (what a browser does when RTX, RFC 4588, is not
+// negotiated), the subscriber gets it, in the sequence number it would have had.
+TEST_F(RouterTest, CopyDroppedForWantOfASlotIsForwardedWhenThePublisherRetransmits) {
+  subscribeBoth();
+  publish(kPublisher, publisherPacket(kPublisherSsrc, 1, 0));
+  sink_.refuseAllocations(1);  // Alice's copy of packet 2
+  publish(kPublisher, publisherPacket(kPublisherSsrc, 2, kFrameTicks));
+  EXPECT_EQ(router_.counters().poolExhausted.value(), 1U);
+  EXPECT_EQ(sink_.rtp(kAlice).size(), 1U);
+  publish(kPublisher, publisherPacket(kPublisherSsrc, 3, 2 * kFrameTicks));
+  publish(kPublisher, publisherPacket(kPublisherSsrc, 2, kFrameTicks));  // the retransmission
+  const auto& alice = sink_.rtp(kAlice);
+  ASSERT_EQ(alice.size(), 3U);
+  std::vector<std::uint8_t> retransmitted = alice[2];
+  EXPECT_EQ(RtpPacketView::parse(retransmitted)->sequenceNumber(), kAliceFirstSequence + 1);
+  EXPECT_EQ(payloadOf(retransmitted), payloadOf(publisherPacket(kPublisherSsrc, 2, 0)));
+  EXPECT_EQ(sink_.rtp(kBob).size(), 3U) << "Bob had packet 2: the retransmission is a duplicate";
+  EXPECT_EQ(router_.counters().duplicate.value(), 1U);
 }
 
 TEST_F(RouterTest, RtxSsrcIsCountedAndDropped) {
