@@ -31,18 +31,11 @@ const TimePoint kStart{std::chrono::seconds(900)};
 constexpr std::uint32_t kClockRate = 48'000;
 constexpr std::uint32_t kTicksPerPacket = 960;  // 20 ms at 48 kHz
 
-struct Publisher {
-  StreamKey stream;
-  TransportKey transport;
-  std::size_t shard;
-  std::uint32_t ssrc;
-  std::uint16_t firstSequence;
-  bool video;
-};
+using Publisher = testing::TestPublisher;
 
 struct Subscriber {
-  TransportKey transport;
-  std::size_t shard;
+  TransportKey transport = 0;
+  std::size_t shard = 0;
   std::vector<std::size_t> publishers;  // indices into the publishers
 };
 

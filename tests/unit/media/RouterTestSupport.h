@@ -75,6 +75,17 @@ inline std::vector<std::uint8_t> payloadFor(StreamKey stream, std::uint16_t sequ
   return payload;
 }
 
+// A publisher in a multi-shard test: its stream, transport and shard, and the numbers its
+// packets carry.
+struct TestPublisher {
+  StreamKey stream = 0;
+  TransportKey transport = 0;
+  std::size_t shard = 0;
+  std::uint32_t ssrc = 0;
+  std::uint16_t firstSequence = 0;
+  bool video = false;
+};
+
 // `bytes` in a slot of `pool`, as a shard's receive path hands a decrypted packet to its router.
 inline PacketRef packetIn(PacketPool& pool, std::span<const std::uint8_t> bytes) {
   PacketRef packet = pool.acquire();

@@ -95,13 +95,7 @@ class CheckingSink final : public RouterSink {
 
 using ThreadShard = testing::TestShard<CheckingSink>;
 
-struct Publisher {
-  StreamKey stream;
-  TransportKey transport;
-  std::size_t shard;
-  std::uint32_t ssrc;
-  std::uint16_t firstSequence;
-};
+using Publisher = testing::TestPublisher;
 
 constexpr std::size_t kShards = 3;
 constexpr std::size_t kPoolSlots = 2048;
@@ -161,8 +155,8 @@ TEST(RouterThreadsTest, EveryPacketCrossesThreadsOnceInOrderAndEverySlotComesHom
     publishersOn[publisher.shard].push_back(publisher);
   }
   struct Delivery {
-    std::size_t shard;
-    std::uint32_t ssrc;
+    std::size_t shard = 0;
+    std::uint32_t ssrc = 0;
   };
   std::vector<Delivery> deliveries;
   for (std::size_t s = 0; s < kSubscribers; ++s) {
