@@ -1,6 +1,7 @@
 #include "media/routing/Router.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "media/wire/RtcpCompoundView.h"
 #include "media/wire/RtcpFir.h"
@@ -196,21 +197,20 @@ void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now) {
 }
 
 void Router::drain(TimePoint now) {
-  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
-    if (links_[peer].inbound == nullptr) {
+  for (const Link& link : links_) {
+    if (link.inbound == nullptr) {
       continue;  // this shard, or a single-shard process
     }
-    ShardLink& inbound = *links_[peer].inbound;
+    ShardLink& inbound = *link.inbound;
     LentPacket borrowed;
     while (inbound.packets.tryPop(borrowed)) {
       if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
         fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
       }
       // Never full: the owner lends at most the ring's capacity at once.
-      PacketSlot* done = borrowed.slot;
-      inbound.returns.tryPush(std::move(done));
+      inbound.returns.tryPush(std::exchange(borrowed.slot, nullptr));
     }
-    ShardLink& outbound = *links_[peer].outbound;
+    ShardLink& outbound = *link.outbound;
     StreamKey requested = 0;
     while (outbound.keyframeRequests.tryPop(requested)) {
       requestKeyframe(requested, shard_, now);

@@ -44,7 +44,7 @@ std::uint32_t subscriberSsrc(TransportKey subscriber, StreamKey stream) {
 }
 std::uint16_t subscriberFirstSequence(TransportKey subscriber, StreamKey stream) {
   // Some of them wrap during the run.
-  return static_cast<std::uint16_t>(65000U + subscriber * 211U + stream * 17U);
+  return static_cast<std::uint16_t>(65000U + subscriber * 211U + std::uint64_t{stream} * 17U);
 }
 std::uint32_t subscriberFirstTimestamp(TransportKey subscriber, StreamKey stream) {
   return 0xFFFF0000U + static_cast<std::uint32_t>(subscriber) * 4096U + stream;
