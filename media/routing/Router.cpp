@@ -1,6 +1,7 @@
 #include "media/routing/Router.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "media/wire/RtcpCompoundView.h"
 #include "media/wire/RtcpFir.h"
@@ -141,15 +142,19 @@ void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arriv
 }
 
 void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival) {
+  // NOTE: the slot first, then the rewrite: the rewriter marks every sequence number it maps as
+  // sent, so a copy dropped for want of a slot after it would make the publisher's
+  // retransmission of that packet (in the original stream when RTX is not negotiated) a
+  // "duplicate", and the subscriber's gap permanent.
+  PacketRef copy = sink_.allocatePacket();
+  if (!copy) {
+    counters_.poolExhausted.add();
+    return;
+  }
   const auto rewrite =
       subscription.rewriter.rewrite(view.ssrc(), view.sequenceNumber(), view.timestamp(), arrival);
   if (!rewrite) {
     counters_.duplicate.add();
-    return;
-  }
-  PacketRef copy = sink_.allocatePacket();
-  if (!copy) {
-    counters_.poolExhausted.add();
     return;
   }
   const auto source = view.bytes();
@@ -192,21 +197,20 @@ void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now) {
 }
 
 void Router::drain(TimePoint now) {
-  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
-    if (links_[peer].inbound == nullptr) {
+  for (const Link& link : links_) {
+    if (link.inbound == nullptr) {
       continue;  // this shard, or a single-shard process
     }
-    ShardLink& inbound = *links_[peer].inbound;
+    ShardLink& inbound = *link.inbound;
     LentPacket borrowed;
     while (inbound.packets.tryPop(borrowed)) {
       if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
         fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
       }
       // Never full: the owner lends at most the ring's capacity at once.
-      PacketSlot* done = borrowed.slot;
-      inbound.returns.tryPush(std::move(done));
+      inbound.returns.tryPush(std::exchange(borrowed.slot, nullptr));
     }
-    ShardLink& outbound = *links_[peer].outbound;
+    ShardLink& outbound = *link.outbound;
     StreamKey requested = 0;
     while (outbound.keyframeRequests.tryPop(requested)) {
       requestKeyframe(requested, shard_, now);

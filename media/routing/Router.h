@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +59,9 @@ class Router {
   Router(std::size_t shard, PacketPool& pool, RouterSink& sink);
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
+  Router(Router&&) = delete;
+  Router& operator=(Router&&) = delete;
+  ~Router() = default;
 
   // Before the shards run and before any route: the links from this shard to `peer` and from
   // `peer` to this one.
@@ -90,7 +94,7 @@ class Router {
   struct Subscription {
     SubscriptionSpec spec;
     RtpStreamRewriter rewriter;
-    std::array<std::uint8_t, 256> extensionIds;
+    std::array<std::uint8_t, 256> extensionIds{};
   };
   struct Stream {
     PublishedStreamSpec spec;

@@ -1,0 +1,174 @@
+// The forwarding path allocates nothing: after warm-up, a Router fans a publisher's packets out
+// to its local subscribers, lends them to another shard's Router, which copies them to its
+// subscribers and gives the slots back, and passes keyframe requests the other way, without a
+// single call to operator new on the thread (tests/support/AllocationCounter counts them).
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "media/routing/Router.h"
+#include "media/wire/RtcpPli.h"
+#include "tests/support/AllocationCounter.h"
+#include "tests/unit/media/RouterTestSupport.h"
+
+namespace chorus::media {
+namespace {
+
+using testing::buildRtp;
+using testing::packetIn;
+using TimePoint = Router::TimePoint;
+
+const TimePoint kStart{std::chrono::seconds(100)};
+constexpr StreamKey kStream = 3;
+constexpr TransportKey kPublisher = 1;
+constexpr std::uint32_t kPublisherSsrc = 0x1234;
+constexpr std::size_t kPoolSlots = 256;
+
+// A shard's side of the router that only counts: recording would allocate.
+class CountingSink final : public RouterSink {
+ public:
+  explicit CountingSink(PacketPool& pool) : pool_(pool) {}
+  PacketRef allocatePacket() override { return pool_.acquire(); }
+  void sendRtp(TransportKey /*transport*/, PacketRef /*packet*/) override { ++rtp_; }
+  void sendRtcp(TransportKey /*transport*/, PacketRef /*packet*/) override { ++rtcp_; }
+  void wake(std::size_t /*peer*/) override { ++wakes_; }
+
+  std::size_t rtpCount() const { return rtp_; }
+  std::size_t rtcpCount() const { return rtcp_; }
+  std::size_t wakes() const { return wakes_; }
+
+ private:
+  PacketPool& pool_;
+  std::size_t rtp_ = 0;
+  std::size_t rtcp_ = 0;
+  std::size_t wakes_ = 0;
+};
+
+using Mesh = testing::ShardMesh<CountingSink>;
+
+PublishedStreamSpec stream() {
+  return {.key = kStream,
+          .publisher = kPublisher,
+          .video = true,
+          .clockRate = 90'000,
+          .ssrc = kPublisherSsrc,
+          .payloadType = 96,
+          .extensions = {.mid = 1, .absSendTime = 2, .transportCc = 3}};
+}
+
+SubscriptionSpec subscription(TransportKey subscriber, std::size_t publisherShard) {
+  return {.stream = kStream,
+          .publisherShard = publisherShard,
+          .subscriber = subscriber,
+          .video = true,
+          .clockRate = 90'000,
+          .ssrc = static_cast<std::uint32_t>(0xC0DE0000U + subscriber),
+          .payloadType = 100,
+          .publisherExtensions = stream().extensions,
+          .subscriberExtensions = {.mid = 4, .absSendTime = 5, .transportCc = 6}};
+}
+
+// The publisher's packets: built once, before counting starts.
+class PacketSource {
+ public:
+  PacketSource()
+      : bytes_(buildRtp({.ssrc = kPublisherSsrc,
+                         .extensions = {{.id = 1, .value = {'v'}},
+                                        {.id = 2, .value = {1, 2, 3}},
+                                        {.id = 3, .value = {0, 1}}},
+                         .payload = std::vector<std::uint8_t>(1000, 0x5A)})) {}
+
+  void publish(testing::TestShard<CountingSink>& shard, TimePoint now) {
+    PacketRef packet = packetIn(shard.pool, bytes_);
+    storeBe16(packet->data(), 2, sequence_);
+    storeBe32(packet->data(), 4, sequence_ * 3000U);
+    ++sequence_;
+    shard.router.onRtp(kPublisher, packet, now);
+  }
+
+ private:
+  std::vector<std::uint8_t> bytes_;
+  std::uint16_t sequence_ = 65000;  // wraps during the run
+};
+
+TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
+  constexpr std::size_t kSubscribers = 4;
+  constexpr std::size_t kWarmUp = 50;
+  constexpr std::size_t kPackets = 2000;
+  Mesh mesh(1, kPoolSlots);
+  auto& shard = mesh.shard(0);
+  shard.router.addPublishedStream(stream());
+  for (std::size_t s = 0; s < kSubscribers; ++s) {
+    mesh.subscribe(subscription(10 + s, 0), 0, 0, 0, kStart);
+  }
+  PacketSource source;
+  TimePoint now = kStart;
+  for (std::size_t i = 0; i < kWarmUp; ++i) {
+    source.publish(shard, now += std::chrono::milliseconds(10));
+  }
+
+  const test::AllocationCount before = test::allocationsOnThisThread();
+  for (std::size_t i = 0; i < kPackets; ++i) {
+    source.publish(shard, now += std::chrono::milliseconds(10));
+    shard.router.tick(now);
+  }
+  const test::AllocationCount after = test::allocationsOnThisThread();
+  EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
+      << "operator new for " << kPackets << " packets fanned out to " << kSubscribers;
+  EXPECT_EQ(shard.sink.rtpCount(), (kWarmUp + kPackets) * kSubscribers);
+  EXPECT_EQ(shard.pool.available(), kPoolSlots);
+}
+
+TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothing) {
+  constexpr std::size_t kWarmUp = 50;
+  constexpr std::size_t kPackets = 2000;
+  constexpr std::size_t kDrainEvery = 8;
+  constexpr std::size_t kPliEvery = 100;
+  Mesh mesh(2, kPoolSlots);
+  auto& publisherShard = mesh.shard(0);
+  auto& subscriberShard = mesh.shard(1);
+  publisherShard.router.addPublishedStream(stream());
+  mesh.subscribe(subscription(10, 0), 0, 0, 0, kStart);  // one beside the publisher
+  mesh.subscribe(subscription(20, 0), 1, 0, 0, kStart);  // two on the other shard
+  mesh.subscribe(subscription(21, 0), 1, 0, 0, kStart);
+  // Subscriber 20 asks for a keyframe now and then (RFC 4585 §6.3.1): the request crosses back.
+  std::array<std::uint8_t, RtcpPli::kSize> pliBytes{};
+  ASSERT_TRUE(RtcpPli::build(pliBytes, 0xFEED, subscription(20, 0).ssrc));
+  PacketSource source;
+  TimePoint now = kStart;
+  const auto run = [&](std::size_t packets) {
+    for (std::size_t i = 1; i <= packets; ++i) {
+      source.publish(publisherShard, now += std::chrono::milliseconds(10));
+      if (i % kPliEvery == 0) {
+        const PacketRef pli = packetIn(subscriberShard.pool, pliBytes);
+        subscriberShard.router.onRtcp(20, pli, now);
+      }
+      if (i % kDrainEvery == 0) {
+        subscriberShard.router.drain(now);
+        publisherShard.router.drain(now);
+      }
+    }
+    subscriberShard.router.drain(now);
+    publisherShard.router.drain(now);
+  };
+  run(kWarmUp);
+
+  const test::AllocationCount before = test::allocationsOnThisThread();
+  run(kPackets);
+  const test::AllocationCount after = test::allocationsOnThisThread();
+  EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
+      << "operator new for " << kPackets << " packets lent, copied and returned";
+  EXPECT_EQ(publisherShard.sink.rtpCount(), kWarmUp + kPackets);
+  EXPECT_EQ(subscriberShard.sink.rtpCount(), 2 * (kWarmUp + kPackets));
+  EXPECT_EQ(publisherShard.router.counters().lent.value(), kWarmUp + kPackets);
+  EXPECT_GT(publisherShard.sink.rtcpCount(), 1U) << "keyframe requests reached the publisher";
+  EXPECT_GT(publisherShard.sink.wakes() + subscriberShard.sink.wakes(), 0U);
+  mesh.expectPoolsFull();
+}
+
+}  // namespace
+}  // namespace chorus::media
