@@ -1,6 +1,7 @@
 #include "media/routing/Router.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "media/wire/RtcpCompoundView.h"
@@ -186,6 +187,10 @@ void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now) {
     ++link.lent;
     ++holders;
     counters_.lent.add();
+    // With the fence in drain(): either the peer, about to sleep, sees this packet, or this
+    // sees the ring it emptied and wakes it (a store-load pair that acquire/release alone does
+    // not order).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
     if (link.packets.sizeApprox() == 1) {
       sink_.wake(peer);
     }
@@ -203,13 +208,16 @@ void Router::drain(TimePoint now) {
     }
     ShardLink& inbound = *link.inbound;
     LentPacket borrowed;
-    while (inbound.packets.tryPop(borrowed)) {
-      if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
-        fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
+    do {
+      while (inbound.packets.tryPop(borrowed)) {
+        if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
+          fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
+        }
+        // Never full: the owner lends at most the ring's capacity at once.
+        inbound.returns.tryPush(std::exchange(borrowed.slot, nullptr));
       }
-      // Never full: the owner lends at most the ring's capacity at once.
-      inbound.returns.tryPush(std::exchange(borrowed.slot, nullptr));
-    }
+      std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the one in lend()
+    } while (inbound.packets.sizeApprox() > 0);
     ShardLink& outbound = *link.outbound;
     StreamKey requested = 0;
     while (outbound.keyframeRequests.tryPop(requested)) {
@@ -265,6 +273,8 @@ void Router::requestKeyframe(StreamKey stream, std::size_t publisherShard, TimeP
     ShardLink& link = *links_[publisherShard].inbound;
     if (link.keyframeRequests.tryPush(StreamKey{stream})) {
       sink_.wake(publisherShard);
+    } else {
+      counters_.ringFull.add();
     }
     return;
   }
