@@ -75,9 +75,9 @@ std::optional<RtcpReportBlock> ReceiveStatistics::report(TimePoint now) noexcept
     // RFC 3550 §6.4.1: LSR is the middle 32 bits of the SR's NTP timestamp, DLSR the time since
     // it arrived in units of 1/65536 s.
     block.lastSenderReport = static_cast<std::uint32_t>(lastSenderReport_->ntpTimestamp >> 16);
-    const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(
-                           now - lastSenderReport_->arrival)
-                           .count();
+    const auto delay =
+        std::chrono::duration_cast<std::chrono::microseconds>(now - lastSenderReport_->arrival)
+            .count();
     block.delaySinceLastSenderReport = static_cast<std::uint32_t>(delay * 65536 / 1'000'000);
   }
   return block;

@@ -314,8 +314,8 @@ Router::PublisherLeg::PublisherLeg(std::uint8_t extensionId) noexcept
     : transportCc(kServerSsrc), transportCcId(extensionId) {}
 
 void Router::addPublisherLeg(const PublishedStreamSpec& spec) {
-  PublisherLeg& leg = publisherLegs_.try_emplace(spec.publisher, spec.extensions.transportCc)
-                          .first->second;
+  PublisherLeg& leg =
+      publisherLegs_.try_emplace(spec.publisher, spec.extensions.transportCc).first->second;
   if (spec.extensions.transportCc != 0) {
     leg.transportCcId = spec.extensions.transportCc;
   }
@@ -358,8 +358,8 @@ void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now
   if (const auto sr = RtcpSenderReport::parse(header)) {
     const RtcpSenderInfo info = sr->senderInfo();
     if (const auto stream = bySsrc_.find({from, info.ssrc}); stream != bySsrc_.end()) {
-      streams_.find(stream->second)->second.received.onSenderReport(info.ntpTimestamp,
-                                                                    info.rtpTimestamp, now);
+      streams_.find(stream->second)
+          ->second.received.onSenderReport(info.ntpTimestamp, info.rtpTimestamp, now);
     }
     for (std::size_t i = 0; i < sr->reportBlockCount(); ++i) {
       onBlock(sr->reportBlock(i));
@@ -393,8 +393,8 @@ void Router::sendTransportFeedback() {
         counters_.poolExhausted.add();
         return;
       }
-      const auto size = leg.transportCc.write(
-          std::span(packet->bytes).first(PacketSlot::kCapacity - kSrtcpRoom));
+      const auto size =
+          leg.transportCc.write(std::span(packet->bytes).first(PacketSlot::kCapacity - kSrtcpRoom));
       if (!size) {
         break;
       }

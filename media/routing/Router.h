@@ -12,8 +12,8 @@
 #include "media/routing/RouteSpec.h"
 #include "media/routing/RtpStreamRewriter.h"
 #include "media/routing/SendStatistics.h"
-#include "media/routing/TransportCcFeedback.h"
 #include "media/routing/ShardLink.h"
+#include "media/routing/TransportCcFeedback.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
 #include "media/wire/RtpPacketView.h"
@@ -33,15 +33,15 @@ class RouterSink {
 
 // What one shard's router counted; written by its thread, summed by the metrics scrape.
 struct RouterCounters {
-  RelaxedCounter forwarded;         // RTP packets sent to a subscriber
-  RelaxedCounter lent;              // packets handed to another shard (once per shard)
-  RelaxedCounter unknownStream;     // RTP from a publisher SSRC no stream has
-  RelaxedCounter malformed;         // not a parsable RTP packet after decryption
-  RelaxedCounter rtxDropped;        // RTX: retransmission comes with NACK support
-  RelaxedCounter duplicate;         // refused by the subscriber's rewriter
-  RelaxedCounter ringFull;          // a ring to another shard was full: the packet was dropped
-  RelaxedCounter poolExhausted;     // no slot for a subscriber's copy
-  RelaxedCounter keyframeRequests;  // PLIs sent to publishers
+  RelaxedCounter forwarded;              // RTP packets sent to a subscriber
+  RelaxedCounter lent;                   // packets handed to another shard (once per shard)
+  RelaxedCounter unknownStream;          // RTP from a publisher SSRC no stream has
+  RelaxedCounter malformed;              // not a parsable RTP packet after decryption
+  RelaxedCounter rtxDropped;             // RTX: retransmission comes with NACK support
+  RelaxedCounter duplicate;              // refused by the subscriber's rewriter
+  RelaxedCounter ringFull;               // a ring to another shard was full: the packet was dropped
+  RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
+  RelaxedCounter keyframeRequests;       // PLIs sent to publishers
   RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
   RelaxedCounter receiverReportsSent;    // RRs sent to publishers
   RelaxedCounter senderReportsSent;      // SRs sent to subscribers
