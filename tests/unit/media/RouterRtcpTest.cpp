@@ -74,7 +74,8 @@ struct RouterRtcpTest : ::testing::Test {
   std::vector<Packet> sent(TransportKey to) {
     std::vector<Packet> found;
     for (const auto& bytes : shard.sink.rtcp(to)) {
-      for (const RtcpHeader& header : *RtcpCompoundView::parse(bytes)) {
+      const auto compound = RtcpCompoundView::parse(bytes);
+      for (const RtcpHeader& header : *compound) {
         if (const auto packet = Packet::parse(header)) {
           found.push_back(*packet);
         }
