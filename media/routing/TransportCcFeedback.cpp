@@ -47,11 +47,12 @@ void TransportCcFeedback::onPacket(std::uint32_t mediaSsrc, std::uint16_t sequen
   if (extended > highest_) {
     // The slots the new sequence numbers take are cleared; what they held, if not reported yet,
     // is dropped from the feedback.
-    const std::int64_t cleared = std::min<std::int64_t>(extended - highest_, kHistory);
+    constexpr auto kHistorySpan = static_cast<std::int64_t>(kHistory);
+    const std::int64_t cleared = std::min(extended - highest_, kHistorySpan);
     for (std::int64_t e = extended - cleared + 1; e <= extended; ++e) {
       arrivalOf(e) = kNotReceived;
     }
-    nextToReport_ = std::max<std::int64_t>(nextToReport_, extended - kHistory + 1);
+    nextToReport_ = std::max<std::int64_t>(nextToReport_, extended - kHistorySpan + 1);
     highest_ = extended;
   }
   std::int64_t& slot = arrivalOf(extended);
