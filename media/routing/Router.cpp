@@ -4,9 +4,12 @@
 #include <atomic>
 #include <utility>
 
+#include "media/wire/ByteOrder.h"
 #include "media/wire/RtcpCompoundView.h"
 #include "media/wire/RtcpFir.h"
 #include "media/wire/RtcpPli.h"
+#include "media/wire/RtcpReceiverReport.h"
+#include "media/wire/RtcpSenderReport.h"
 
 namespace chorus::media {
 
@@ -30,6 +33,8 @@ void Router::addPublishedStream(const PublishedStreamSpec& spec) {
   removePublishedStream(spec.key);
   Stream& stream = streams_[spec.key];
   stream.spec = spec;
+  stream.received = ReceiveStatistics(spec.ssrc, spec.clockRate);
+  addPublisherLeg(spec);
   stream.subscribersOn.assign(links_.size(), 0);
   if (const auto remote = remoteSubscribers_.find(spec.key); remote != remoteSubscribers_.end()) {
     stream.subscribersOn = remote->second;
@@ -48,6 +53,7 @@ void Router::removePublishedStream(StreamKey stream) {
   const PublishedStreamSpec& spec = found->second.spec;
   bySsrc_.erase({spec.publisher, spec.ssrc});
   byRtxSsrc_.erase({spec.publisher, spec.rtxSsrc});
+  removePublisherLeg(spec.publisher);
   streams_.erase(found);
 }
 
@@ -80,7 +86,7 @@ void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSe
   removeSubscription(spec.stream, spec.subscriber);
   subscriptions_[spec.stream].push_back(
       {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
-       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions)});
+       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{}});
   bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
   if (spec.video) {
     requestKeyframe(spec.stream, spec.publisherShard, now);
@@ -122,14 +128,17 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
     counters_.malformed.add();
     return;
   }
+  recordTransportCc(from, *view, now);
   const auto found = bySsrc_.find({from, view->ssrc()});
   if (found == bySsrc_.end()) {
     (byRtxSsrc_.contains({from, view->ssrc()}) ? counters_.rtxDropped : counters_.unknownStream)
         .add();
     return;
   }
+  Stream& stream = streams_.find(found->second)->second;
+  stream.received.onPacket(view->sequenceNumber(), view->timestamp(), now);
   fanOut(found->second, *view, now);
-  lend(packet, streams_.find(found->second)->second, now);
+  lend(packet, stream, now);
 }
 
 void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival) {
@@ -168,6 +177,7 @@ void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, Tim
   out->setTimestamp(rewrite->timestamp);
   out->setPayloadType(subscription.spec.payloadType);
   out->remapExtensionIds(subscription.extensionIds);
+  subscription.sent.onPacketSent(out->payload().size());
   sink_.sendRtp(subscription.spec.subscriber, std::move(copy));
   counters_.forwarded.add();
 }
@@ -238,6 +248,7 @@ void Router::tick(TimePoint now) {
       sendPli(stream);
     }
   }
+  sendReports(now);
 }
 
 void Router::takeBack(PacketSlot& slot) {
@@ -264,6 +275,8 @@ void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
       for (std::size_t i = 0; i < fir->entryCount(); ++i) {
         request(fir->entry(i).ssrc);
       }
+    } else {
+      onReport(from, header, now);
     }
   }
 }
@@ -293,6 +306,175 @@ void Router::sendPli(Stream& stream) {
   pli->length = *RtcpPli::build(pli->bytes, kServerSsrc, stream.spec.ssrc);
   sink_.sendRtcp(stream.spec.publisher, std::move(pli));
   counters_.keyframeRequests.add();
+}
+
+// RTCP as an endpoint on every leg.
+
+Router::PublisherLeg::PublisherLeg(std::uint8_t extensionId) noexcept
+    : transportCc(kServerSsrc), transportCcId(extensionId) {}
+
+void Router::addPublisherLeg(const PublishedStreamSpec& spec) {
+  PublisherLeg& leg =
+      publisherLegs_.try_emplace(spec.publisher, spec.extensions.transportCc).first->second;
+  if (spec.extensions.transportCc != 0) {
+    leg.transportCcId = spec.extensions.transportCc;
+  }
+  ++leg.streams;
+}
+
+void Router::removePublisherLeg(TransportKey publisher) {
+  const auto found = publisherLegs_.find(publisher);
+  if (found != publisherLegs_.end() && --found->second.streams == 0) {
+    publisherLegs_.erase(found);
+  }
+}
+
+void Router::recordTransportCc(TransportKey from, const RtpPacketView& view, TimePoint now) {
+  // Every packet of the transport counts, RTX and padding-only probes included: the sender's
+  // estimator takes one that goes unreported for lost.
+  const auto leg = publisherLegs_.find(from);
+  if (leg == publisherLegs_.end() || leg->second.transportCcId == 0) {
+    return;
+  }
+  const auto extension = view.findExtension(leg->second.transportCcId);
+  // Draft §2: the transport-wide sequence number is a 16-bit value.
+  if (extension && extension->value.size() == 2) {
+    leg->second.transportCc.onPacket(view.ssrc(), loadBe16(extension->value, 0), now);
+  }
+}
+
+void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now) {
+  const auto onBlock = [&](const RtcpReportBlock& block) {
+    const auto found = bySubscriberSsrc_.find({from, block.ssrc});
+    if (found == bySubscriberSsrc_.end()) {
+      return;
+    }
+    for (Subscription& subscription : subscriptions_.find(found->second.stream)->second) {
+      if (subscription.spec.subscriber == from) {
+        subscription.sent.onReportBlock(block, now);
+      }
+    }
+  };
+  if (const auto sr = RtcpSenderReport::parse(header)) {
+    const RtcpSenderInfo info = sr->senderInfo();
+    if (const auto stream = bySsrc_.find({from, info.ssrc}); stream != bySsrc_.end()) {
+      streams_.find(stream->second)
+          ->second.received.onSenderReport(info.ntpTimestamp, info.rtpTimestamp, now);
+    }
+    for (std::size_t i = 0; i < sr->reportBlockCount(); ++i) {
+      onBlock(sr->reportBlock(i));
+    }
+  } else if (const auto rr = RtcpReceiverReport::parse(header)) {
+    for (std::size_t i = 0; i < rr->reportBlockCount(); ++i) {
+      onBlock(rr->reportBlock(i));
+    }
+  }
+}
+
+void Router::sendReports(TimePoint now) {
+  if (now >= nextTransportFeedback_) {
+    nextTransportFeedback_ = now + kTransportFeedbackInterval;
+    sendTransportFeedback();
+  }
+  if (now >= nextReports_) {
+    nextReports_ = now + kReportInterval;
+    sendReceiverReports(now);
+    sendSenderReports(now);
+  }
+}
+
+void Router::sendTransportFeedback() {
+  // SRTCP appends an index and a tag (RFC 3711 §3.4): leave room for them.
+  constexpr std::size_t kSrtcpRoom = 64;
+  for (auto& [transport, leg] : publisherLegs_) {
+    while (leg.transportCc.hasPending()) {
+      PacketRef packet = sink_.allocatePacket();
+      if (!packet) {
+        counters_.poolExhausted.add();
+        return;
+      }
+      const auto size =
+          leg.transportCc.write(std::span(packet->bytes).first(PacketSlot::kCapacity - kSrtcpRoom));
+      if (!size) {
+        break;
+      }
+      packet->length = *size;
+      sink_.sendRtcp(transport, std::move(packet));
+      counters_.transportFeedbackSent.add();
+    }
+  }
+}
+
+void Router::sendReceiverReports(TimePoint now) {
+  // RFC 3550 §6.4.2: at most 31 report blocks in one RR.
+  constexpr std::size_t kMaxBlocks = 31;
+  std::array<RtcpReportBlock, kMaxBlocks> blocks{};
+  for (const auto& [transport, leg] : publisherLegs_) {
+    std::size_t count = 0;
+    for (auto& [key, stream] : streams_) {
+      if (stream.spec.publisher != transport || count == kMaxBlocks) {
+        continue;
+      }
+      if (const auto block = stream.received.report(now)) {
+        blocks[count++] = *block;
+      }
+    }
+    if (count == 0) {
+      continue;
+    }
+    PacketRef packet = sink_.allocatePacket();
+    if (!packet) {
+      counters_.poolExhausted.add();
+      return;
+    }
+    packet->length =
+        *RtcpReceiverReport::build(packet->bytes, kServerSsrc, std::span(blocks).first(count));
+    sink_.sendRtcp(transport, std::move(packet));
+    counters_.receiverReportsSent.add();
+  }
+}
+
+void Router::sendSenderReports(TimePoint now) {
+  for (auto& [key, list] : subscriptions_) {
+    const auto stream = streams_.find(key);
+    if (stream == streams_.end()) {
+      continue;  // published on another shard: its SRs arrive there
+    }
+    for (Subscription& subscription : list) {
+      if (subscription.rewriter.sourceSsrc() != stream->second.spec.ssrc) {
+        continue;
+      }
+      const auto info = subscription.sent.senderInfo(
+          subscription.spec.ssrc, stream->second.received.lastSenderReport(),
+          subscription.rewriter.timestampOffset(), subscription.spec.clockRate, now);
+      if (!info) {
+        continue;
+      }
+      PacketRef packet = sink_.allocatePacket();
+      if (!packet) {
+        counters_.poolExhausted.add();
+        return;
+      }
+      packet->length = *RtcpSenderReport::build(packet->bytes, *info, {});
+      sink_.sendRtcp(subscription.spec.subscriber, std::move(packet));
+      subscription.sent.onSenderReportSent(*info, now);
+      counters_.senderReportsSent.add();
+    }
+  }
+}
+
+const SendStatistics* Router::sendStatistics(StreamKey stream,
+                                             TransportKey subscriber) const noexcept {
+  const auto found = subscriptions_.find(stream);
+  if (found == subscriptions_.end()) {
+    return nullptr;
+  }
+  for (const Subscription& subscription : found->second) {
+    if (subscription.spec.subscriber == subscriber) {
+      return &subscription.sent;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace chorus::media

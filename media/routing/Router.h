@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "media/routing/KeyframeRequestThrottle.h"
+#include "media/routing/ReceiveStatistics.h"
 #include "media/routing/RouteSpec.h"
 #include "media/routing/RtpStreamRewriter.h"
+#include "media/routing/SendStatistics.h"
 #include "media/routing/ShardLink.h"
+#include "media/routing/TransportCcFeedback.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
 #include "media/wire/RtpPacketView.h"
@@ -30,15 +33,18 @@ class RouterSink {
 
 // What one shard's router counted; written by its thread, summed by the metrics scrape.
 struct RouterCounters {
-  RelaxedCounter forwarded;         // RTP packets sent to a subscriber
-  RelaxedCounter lent;              // packets handed to another shard (once per shard)
-  RelaxedCounter unknownStream;     // RTP from a publisher SSRC no stream has
-  RelaxedCounter malformed;         // not a parsable RTP packet after decryption
-  RelaxedCounter rtxDropped;        // RTX: retransmission comes with NACK support
-  RelaxedCounter duplicate;         // refused by the subscriber's rewriter
-  RelaxedCounter ringFull;          // a ring to another shard was full: the packet was dropped
-  RelaxedCounter poolExhausted;     // no slot for a subscriber's copy
-  RelaxedCounter keyframeRequests;  // PLIs sent to publishers
+  RelaxedCounter forwarded;              // RTP packets sent to a subscriber
+  RelaxedCounter lent;                   // packets handed to another shard (once per shard)
+  RelaxedCounter unknownStream;          // RTP from a publisher SSRC no stream has
+  RelaxedCounter malformed;              // not a parsable RTP packet after decryption
+  RelaxedCounter rtxDropped;             // RTX: retransmission comes with NACK support
+  RelaxedCounter duplicate;              // refused by the subscriber's rewriter
+  RelaxedCounter ringFull;               // a ring to another shard was full: the packet was dropped
+  RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
+  RelaxedCounter keyframeRequests;       // PLIs sent to publishers
+  RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
+  RelaxedCounter receiverReportsSent;    // RRs sent to publishers
+  RelaxedCounter senderReportsSent;      // SRs sent to subscribers
 };
 
 // The forwarding core of one shard (docs/architecture.md, "Routing"). It owns the routes of the
@@ -55,6 +61,12 @@ class Router {
   // At most one PLI per stream per this interval, however many subscribers ask (RFC 4585 §3.5.1
   // leaves the policy to the sender of feedback).
   static constexpr std::chrono::milliseconds kKeyframeRequestInterval{300};
+  // Transport-cc feedback to each publisher transport this often: libwebrtc's own receivers send
+  // it every 50-250 ms depending on the bitrate; its estimator wants it at least every 500 ms.
+  static constexpr std::chrono::milliseconds kTransportFeedbackInterval{50};
+  // RRs to publishers and SRs to subscribers: RFC 3550 §6.2 leaves the interval to the
+  // session's bandwidth; browsers report about once a second, and so does the server.
+  static constexpr std::chrono::milliseconds kReportInterval{1000};
 
   Router(std::size_t shard, PacketPool& pool, RouterSink& sink);
   Router(const Router&) = delete;
@@ -88,6 +100,9 @@ class Router {
   void tick(TimePoint now);
 
   const RouterCounters& counters() const noexcept { return counters_; }
+  // What was sent on a subscription of this shard and the leg's round-trip time; null if there
+  // is no such subscription.
+  const SendStatistics* sendStatistics(StreamKey stream, TransportKey subscriber) const noexcept;
   std::size_t streamCount() const noexcept { return streams_.size(); }
 
  private:
@@ -95,11 +110,20 @@ class Router {
     SubscriptionSpec spec;
     RtpStreamRewriter rewriter;
     std::array<std::uint8_t, 256> extensionIds{};
+    SendStatistics sent;
   };
   struct Stream {
     PublishedStreamSpec spec;
     std::vector<std::uint16_t> subscribersOn;  // by shard: subscribers on each other shard
     KeyframeRequestThrottle throttle{kKeyframeRequestInterval};
+    ReceiveStatistics received{0, 0};
+  };
+  // The server as the receiver on a publisher's transport: its transport-cc feedback.
+  struct PublisherLeg {
+    explicit PublisherLeg(std::uint8_t extensionId) noexcept;
+    TransportCcFeedback transportCc;
+    std::uint8_t transportCcId;
+    std::size_t streams = 0;
   };
   struct Link {
     ShardLink* outbound = nullptr;
@@ -126,6 +150,15 @@ class Router {
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
   void sendPli(Stream& stream);
   void takeBack(PacketSlot& slot);
+  // RTCP as an endpoint on every leg (RFC 3550 §6.4, transport-cc).
+  void addPublisherLeg(const PublishedStreamSpec& spec);
+  void removePublisherLeg(TransportKey publisher);
+  void recordTransportCc(TransportKey from, const RtpPacketView& view, TimePoint now);
+  void onReport(TransportKey from, const RtcpHeader& header, TimePoint now);
+  void sendReports(TimePoint now);
+  void sendTransportFeedback();
+  void sendReceiverReports(TimePoint now);
+  void sendSenderReports(TimePoint now);
 
   std::size_t shard_;
   PacketPool& pool_;
@@ -139,6 +172,9 @@ class Router {
   std::unordered_map<SsrcKey, StreamKey, SsrcKeyHash> byRtxSsrc_;  // their RTX SSRCs
   std::unordered_map<StreamKey, std::vector<Subscription>> subscriptions_;
   std::unordered_map<SsrcKey, Feedback, SsrcKeyHash> bySubscriberSsrc_;
+  std::unordered_map<TransportKey, PublisherLeg> publisherLegs_;
+  TimePoint nextTransportFeedback_{};
+  TimePoint nextReports_{};
   RouterCounters counters_;
 };
 

@@ -51,6 +51,12 @@ class RtpStreamRewriter {
                                     std::chrono::steady_clock::time_point arrival) noexcept;
 
   std::uint32_t outSsrc() const noexcept { return outSsrc_; }
+  // The source the outgoing stream now carries, and what is added to its RTP timestamps (mod
+  // 2^32), for sender reports; nothing before the first packet.
+  std::optional<std::uint32_t> sourceSsrc() const noexcept {
+    return started_ ? std::optional(sourceSsrc_) : std::nullopt;
+  }
+  std::uint32_t timestampOffset() const noexcept { return timestampOffset_; }
   // The highest sequence number sent; firstSequence - 1 before the first packet.
   std::uint16_t lastSequenceNumber() const noexcept;
 

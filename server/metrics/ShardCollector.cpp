@@ -53,7 +53,10 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
                              "RTP packets the router did not forward, by reason");
   auto keyframes = counterFamily("chorus_router_keyframe_requests_total",
                                  "PLIs sent to publishers for their subscribers");
+  auto rtcp = counterFamily("chorus_router_rtcp_sent_total",
+                            "RTCP reports the router sent as an endpoint, by type");
   std::array<std::uint64_t, 6> dropped{};
+  std::array<std::uint64_t, 3> rtcpSent{};
   std::uint64_t forwardedCount = 0;
   std::uint64_t lentCount = 0;
   std::uint64_t keyframeCount = 0;
@@ -63,6 +66,9 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
     forwardedCount += counters.forwarded.value();
     lentCount += counters.lent.value();
     keyframeCount += counters.keyframeRequests.value();
+    rtcpSent[0] += counters.transportFeedbackSent.value();
+    rtcpSent[1] += counters.receiverReportsSent.value();
+    rtcpSent[2] += counters.senderReportsSent.value();
     const std::array<const media::RelaxedCounter*, 6> reasons{
         &counters.unknownStream, &counters.malformed, &counters.rtxDropped,
         &counters.duplicate,     &counters.ringFull,  &counters.poolExhausted};
@@ -78,7 +84,12 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   for (std::size_t i = 0; i < kReasons.size(); ++i) {
     addSample(drops, static_cast<double>(dropped[i]), {{"reason", std::string(kReasons[i])}});
   }
-  return {forwarded, lent, drops, keyframes};
+  constexpr std::array<std::string_view, 3> kRtcpTypes{"transport_cc", "receiver_report",
+                                                       "sender_report"};
+  for (std::size_t i = 0; i < kRtcpTypes.size(); ++i) {
+    addSample(rtcp, static_cast<double>(rtcpSent[i]), {{"type", std::string(kRtcpTypes[i])}});
+  }
+  return {forwarded, lent, drops, keyframes, rtcp};
 }
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {

@@ -514,6 +514,40 @@ async function outboundVideo() {
   return undefined;
 }
 
+// What the publisher's send side knows from the server's RTCP: its video encoder's rate and
+// target, the bandwidth estimate on the selected candidate pair (transport-cc feedback), and the
+// remote-inbound-rtp reports built from the server's receiver reports.
+async function sendSideStats() {
+  if (!pc) return undefined;
+  const stats = await pc.getStats();
+  const result = { remoteInbound: [] };
+  let selectedPair;
+  for (const report of stats.values()) {
+    if (report.type === 'transport' && report.selectedCandidatePairId) {
+      selectedPair = report.selectedCandidatePairId;
+    }
+  }
+  for (const report of stats.values()) {
+    if (report.type === 'outbound-rtp' && report.kind === 'video') {
+      result.framesPerSecond = report.framesPerSecond;
+      result.targetBitrate = report.targetBitrate;
+      result.qualityLimitationReason = report.qualityLimitationReason;
+    } else if (report.type === 'candidate-pair' &&
+               (report.id === selectedPair || (!selectedPair && report.nominated))) {
+      result.availableOutgoingBitrate = report.availableOutgoingBitrate;
+    } else if (report.type === 'remote-inbound-rtp') {
+      result.remoteInbound.push({
+        kind: report.kind,
+        fractionLost: report.fractionLost,
+        roundTripTime: report.roundTripTime,
+        jitter: report.jitter,
+        packetsLost: report.packetsLost,
+      });
+    }
+  }
+  return result;
+}
+
 function close() {
   pc?.close();
   subscribePc?.close();
@@ -535,5 +569,6 @@ window.chorusTest = {
   outboundPackets,
   inboundStats,
   outboundVideo,
+  sendSideStats,
   close,
 };

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "media/routing/Router.h"
 #include "media/wire/RtcpPli.h"
+#include "media/wire/RtcpSenderReport.h"
 #include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/RouterTestSupport.h"
 
@@ -75,6 +77,8 @@ SubscriptionSpec subscription(TransportKey subscriber, std::size_t publisherShar
 // The publisher's packets: built once, before counting starts.
 class PacketSource {
  public:
+  static constexpr std::size_t kTransportSequenceOffset = 23;
+
   PacketSource()
       : bytes_(buildRtp({.ssrc = kPublisherSsrc,
                          .extensions = {{.id = 1, .value = {'v'}},
@@ -86,6 +90,9 @@ class PacketSource {
     PacketRef packet = packetIn(shard.pool, bytes_);
     storeBe16(packet->data(), 2, sequence_);
     storeBe32(packet->data(), 4, sequence_ * 3000U);
+    // The transport-cc extension's value (id 3, after 'v' and abs-send-time), which the router
+    // records for its feedback.
+    storeBe16(packet->data(), kTransportSequenceOffset, sequence_);
     ++sequence_;
     shard.router.onRtp(kPublisher, packet, now);
   }
@@ -110,15 +117,30 @@ TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
   for (std::size_t i = 0; i < kWarmUp; ++i) {
     source.publish(shard, now += std::chrono::milliseconds(10));
   }
+  // A publisher SR, so that the router's SRs to the subscribers run too (RFC 3550 §6.4.1).
+  std::array<std::uint8_t, 64> srBytes{};
+  const auto srSize = RtcpSenderReport::build(
+      srBytes, {.ssrc = kPublisherSsrc, .ntpTimestamp = 1ULL << 40, .rtpTimestamp = 0}, {});
+  ASSERT_TRUE(srSize);
+  const std::span<const std::uint8_t> sr = std::span(srBytes).first(*srSize);
 
   const test::AllocationCount before = test::allocationsOnThisThread();
   for (std::size_t i = 0; i < kPackets; ++i) {
     source.publish(shard, now += std::chrono::milliseconds(10));
+    if (i % 100 == 0) {
+      const PacketRef packet = packetIn(shard.pool, sr);
+      shard.router.onRtcp(kPublisher, packet, now);
+    }
     shard.router.tick(now);
   }
   const test::AllocationCount after = test::allocationsOnThisThread();
   EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
-      << "operator new for " << kPackets << " packets fanned out to " << kSubscribers;
+      << "operator new for " << kPackets << " packets fanned out to " << kSubscribers
+      << ", with transport-cc feedback, RRs and SRs";
+  // 20 s at 10 ms a packet: feedback every 50 ms, reports every second.
+  EXPECT_GE(shard.router.counters().transportFeedbackSent.value(), 390U);
+  EXPECT_GE(shard.router.counters().receiverReportsSent.value(), 19U);
+  EXPECT_GE(shard.router.counters().senderReportsSent.value(), 19U * kSubscribers);
   EXPECT_EQ(shard.sink.rtpCount(), (kWarmUp + kPackets) * kSubscribers);
   EXPECT_EQ(shard.pool.available(), kPoolSlots);
 }
