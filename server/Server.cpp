@@ -99,6 +99,7 @@ Server::Server(const Config& config, unsigned workerCount)
       transports_(shards_, certificate_, config.rooms.membersPerWorker),
       rooms_(roomPolicy(config.rooms), transports_),
       roomTimer_(control_),
+      speakerTimer_(control_),
       iceTcp_(control_,
               {boost::asio::ip::make_address(config.media.listenAddress), config.media.tcpPort},
               shards_, IceTcpListener::Limits{}),
@@ -133,6 +134,7 @@ int Server::run() {
   shards_.start();
   iceTcp_.start();
   tickRooms();
+  collectAudioLevels();
   const auto iceTcpEndpoint = iceTcp_.localEndpoint();
   spdlog::info("ice_tcp_listening address={} port={}", iceTcpEndpoint.address().to_string(),
                iceTcpEndpoint.port());
@@ -166,6 +168,24 @@ void Server::tickRooms() {
       rooms_.tick(std::chrono::steady_clock::now());
       tickRooms();
     }
+  });
+}
+
+void Server::collectAudioLevels() {
+  speakerTimer_.expires_after(std::chrono::milliseconds(500));
+  speakerTimer_.async_wait([this](const boost::system::error_code& error) {
+    if (error) {
+      return;
+    }
+    for (std::size_t index = 0; index < shards_.size(); ++index) {
+      Shard& shard = shards_.shard(index);
+      boost::asio::post(shard.context(), [this, &shard] {
+        boost::asio::post(control_, [this, levels = shard.router().takeAudioLevels()] {
+          rooms_.onAudioLevels(levels);
+        });
+      });
+    }
+    collectAudioLevels();
   });
 }
 

@@ -47,6 +47,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   void onSignal(int signal);
   // Resume windows and empty rooms' grace periods, checked every second.
   void tickRooms();
+  // Asks every worker for its audio levels twice a second, for the rooms' active speakers.
+  void collectAudioLevels();
   // TransportEvents, from the shards' threads: handed to the rooms on the control thread.
   void onTransportConnected(TransportId id) override;
   void onTransportFailed(TransportId id) override;
@@ -59,6 +61,7 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   ShardTransports transports_;
   signaling::RoomRegistry rooms_;
   boost::asio::steady_timer roomTimer_;
+  boost::asio::steady_timer speakerTimer_;
   IceTcpListener iceTcp_;
   MetricsExposition metrics_;
   ProcessCollector processCollector_;

@@ -137,8 +137,29 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
   }
   Stream& stream = streams_.find(found->second)->second;
   stream.received.onPacket(view->sequenceNumber(), view->timestamp(), now);
+  if (stream.spec.extensions.audioLevel != 0) {
+    measureSpeech(stream, *view);
+  }
   fanOut(found->second, *view, now);
   lend(packet, stream, now);
+}
+
+void Router::measureSpeech(Stream& stream, const RtpPacketView& view) {
+  if (const auto element = view.findExtension(stream.spec.extensions.audioLevel)) {
+    if (const auto level = parseAudioLevel(element->value)) {
+      stream.speech.add(*level);
+    }
+  }
+}
+
+std::vector<std::pair<StreamKey, std::uint8_t>> Router::takeAudioLevels() {
+  std::vector<std::pair<StreamKey, std::uint8_t>> levels;
+  for (auto& [key, stream] : streams_) {
+    if (!stream.spec.video && stream.spec.extensions.audioLevel != 0) {
+      levels.emplace_back(key, stream.speech.takeLoudness());
+    }
+  }
+  return levels;
 }
 
 void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival) {

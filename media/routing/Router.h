@@ -13,6 +13,7 @@
 #include "media/routing/RtpStreamRewriter.h"
 #include "media/routing/SendStatistics.h"
 #include "media/routing/ShardLink.h"
+#include "media/routing/SpeechActivity.h"
 #include "media/routing/TransportCcFeedback.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
@@ -99,6 +100,10 @@ class Router {
   // drain(), then the keyframe requests the throttle held back. Call on the shard's tick.
   void tick(TimePoint now);
 
+  // The loudness of each audio stream published on this shard since the last call (0 to 127,
+  // SpeechActivity), for the room's active speakers. Control plane: allocates.
+  std::vector<std::pair<StreamKey, std::uint8_t>> takeAudioLevels();
+
   const RouterCounters& counters() const noexcept { return counters_; }
   // What was sent on a subscription of this shard and the leg's round-trip time; null if there
   // is no such subscription.
@@ -117,6 +122,7 @@ class Router {
     std::vector<std::uint16_t> subscribersOn;  // by shard: subscribers on each other shard
     KeyframeRequestThrottle throttle{kKeyframeRequestInterval};
     ReceiveStatistics received{0, 0};
+    SpeechActivity speech;  // audio streams with the RFC 6464 extension
   };
   // The server as the receiver on a publisher's transport: its transport-cc feedback.
   struct PublisherLeg {
@@ -145,6 +151,7 @@ class Router {
   };
 
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
+  void measureSpeech(Stream& stream, const RtpPacketView& view);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
   void lend(PacketRef& packet, const Stream& stream, TimePoint now);
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);

@@ -59,6 +59,9 @@ struct Participant {
   bool offerNeeded = false;                  // the sections changed since the last offer
   bool newTransport = false;                 // the next offer is for a new RTCPeerConnection
 
+  // How loud its audio was in the last measurement (media::SpeechActivity, 0 to 127).
+  std::uint8_t loudness = 0;
+
   // Since when every transport it has is failed: after the resume window it is removed.
   std::optional<TimePoint> failedSince;
 };

@@ -35,6 +35,9 @@ struct Room {
   // Since when the room has had nobody in it: it closes after the grace period.
   std::optional<std::chrono::steady_clock::time_point> emptySince;
 
+  // The active speakers last announced, loudest first.
+  std::vector<std::string> activeSpeakers;
+
   // The routes installed in the media plane for this room, to compare with what they should be.
   struct InstalledSubscription {
     media::SubscriptionSpec spec;

@@ -561,6 +561,51 @@ void RoomRegistry::onTransportState(TransportId id, TransportState state, TimePo
   }
 }
 
+void RoomRegistry::onAudioLevels(
+    const std::vector<std::pair<media::StreamKey, std::uint8_t>>& levels) {
+  // A participant speaks when its audio is louder than -57 dBov on average (RFC 6464 levels):
+  // speech sits around -20 to -40 dBov, room noise below -60.
+  constexpr std::uint8_t kSpeaking = 70;
+  constexpr std::size_t kMostSpeakers = 3;
+  const std::map<media::StreamKey, std::uint8_t> loudness(levels.begin(), levels.end());
+  for (const auto& [id, room] : rooms_) {
+    bool measured = false;
+    for (const auto& participant : room->participants) {
+      for (const auto& track : participant->tracks) {
+        if (const auto found = loudness.find(track.key); found != loudness.end()) {
+          participant->loudness = found->second;
+          measured = true;
+        }
+      }
+    }
+    if (!measured) {
+      continue;
+    }
+    std::vector<const Participant*> speaking;
+    for (const auto& participant : room->participants) {
+      if (participant->loudness >= kSpeaking) {
+        speaking.push_back(participant.get());
+      }
+    }
+    std::stable_sort(
+        speaking.begin(), speaking.end(),
+        [](const Participant* a, const Participant* b) { return a->loudness > b->loudness; });
+    speaking.resize(std::min(speaking.size(), kMostSpeakers));
+    std::vector<std::string> ids;
+    for (const Participant* participant : speaking) {
+      ids.push_back(participant->id);
+    }
+    if (ids != room->activeSpeakers) {
+      room->activeSpeakers = ids;
+      json::array list;
+      for (const auto& speaker : ids) {
+        list.emplace_back(speaker);
+      }
+      broadcast(*room, nullptr, event("active_speakers", {{"participant_ids", std::move(list)}}));
+    }
+  }
+}
+
 void RoomRegistry::tick(TimePoint now) {
   std::vector<std::pair<Participant*, LeaveReason>> expired;
   for (const auto& [id, room] : rooms_) {

@@ -100,6 +100,9 @@ class RoomRegistry {
 
   // From the media plane, on the control thread.
   void onTransportState(TransportId id, TransportState state, TimePoint now);
+  // The loudness of published audio streams (media::Router::takeAudioLevels of one worker):
+  // rooms whose speakers changed get `active_speakers`.
+  void onAudioLevels(const std::vector<std::pair<media::StreamKey, std::uint8_t>>& levels);
   // Removes participants whose resume window or failed media passed, and empty rooms whose
   // grace period passed.
   void tick(TimePoint now);
