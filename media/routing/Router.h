@@ -4,15 +4,19 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "media/routing/KeyframeRequestThrottle.h"
+#include "media/routing/NackGenerator.h"
+#include "media/routing/RetransmissionBuffer.h"
 #include "media/routing/RouteSpec.h"
 #include "media/routing/RtpStreamRewriter.h"
 #include "media/routing/ShardLink.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
+#include "media/wire/RtcpNack.h"
 #include "media/wire/RtpPacketView.h"
 
 namespace chorus::media {
@@ -34,11 +38,17 @@ struct RouterCounters {
   RelaxedCounter lent;              // packets handed to another shard (once per shard)
   RelaxedCounter unknownStream;     // RTP from a publisher SSRC no stream has
   RelaxedCounter malformed;         // not a parsable RTP packet after decryption
-  RelaxedCounter rtxDropped;        // RTX: retransmission comes with NACK support
+  RelaxedCounter rtxDropped;        // publisher RTX with no payload to recover (padding only)
   RelaxedCounter duplicate;         // refused by the subscriber's rewriter
   RelaxedCounter ringFull;          // a ring to another shard was full: the packet was dropped
   RelaxedCounter poolExhausted;     // no slot for a subscriber's copy
   RelaxedCounter keyframeRequests;  // PLIs sent to publishers
+  // NACK and RTX (RFC 4585 §6.2.1, RFC 4588).
+  RelaxedCounter rtxRecovered;   // publisher RTX packets routed as the originals they carry
+  RelaxedCounter retransmitted;  // packets resent to subscribers for their NACKs
+  RelaxedCounter nackMissed;     // NACKed packets no longer (or never) in the buffer
+  RelaxedCounter nacksSent;      // NACKs sent to publishers
+  RelaxedCounter nackGivenUp;    // publisher losses no longer requested (retries exhausted)
 };
 
 // The forwarding core of one shard (docs/architecture.md, "Routing"). It owns the routes of the
@@ -95,11 +105,16 @@ class Router {
     SubscriptionSpec spec;
     RtpStreamRewriter rewriter;
     std::array<std::uint8_t, 256> extensionIds{};
+    std::uint16_t rtxSequence = 0;  // the next sequence number on the subscriber's RTX SSRC
   };
   struct Stream {
     PublishedStreamSpec spec;
     std::vector<std::uint16_t> subscribersOn;  // by shard: subscribers on each other shard
     KeyframeRequestThrottle throttle{kKeyframeRequestInterval};
+    // Video only: the last second of packets, for subscribers' NACKs, and the publisher's
+    // losses to NACK (docs/architecture.md, "Retransmission").
+    RetransmissionBuffer buffer;
+    NackGenerator losses;
   };
   struct Link {
     ShardLink* outbound = nullptr;
@@ -122,10 +137,25 @@ class Router {
 
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
-  void lend(PacketRef& packet, const Stream& stream, TimePoint now);
+  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now);
+  void lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders);
+  bool pushLent(std::size_t peer, const LentPacket& packet);
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
   void sendPli(Stream& stream);
   void takeBack(PacketSlot& slot);
+
+  // NACK and RTX (RFC 4585 §6.2.1, RFC 4588 §4).
+  std::optional<RtpPacketView> recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
+                                              const Stream& stream);
+  bool keepForRetransmission(PacketSlot& slot, Stream& stream, std::uint16_t sequenceNumber,
+                             TimePoint now);
+  void releaseBuffer(Stream& stream);
+  void onNack(TransportKey from, const RtcpNack& nack, TimePoint now);
+  void answerNack(Subscription& subscription, std::uint16_t outSequence, TimePoint now);
+  void answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint now);
+  void resend(Subscription& subscription, const RtpPacketView& original);
+  void maintainRetransmissions(Stream& stream, TimePoint now);
+  Subscription* findSubscription(StreamKey stream, TransportKey subscriber);
 
   std::size_t shard_;
   PacketPool& pool_;

@@ -100,7 +100,8 @@ TEST(RouterConservationTest, EveryPacketReachesEverySubscriberOnceInOrderAcrossS
   constexpr std::size_t kSubscribers = 12;
   constexpr std::uint16_t kPacketsPerStream = 500;
   constexpr std::size_t kDrainEveryRounds = 7;
-  ShardMesh mesh(kShards, 512);
+  // Room for each video stream's retransmission buffer (all its packets: they span 0.5 s).
+  ShardMesh mesh(kShards, 1024);
 
   std::vector<Publisher> publishers;
   for (std::size_t p = 0; p < kPublishers; ++p) {
@@ -191,6 +192,7 @@ TEST(RouterConservationTest, EveryPacketReachesEverySubscriberOnceInOrderAcrossS
     ASSERT_TRUE(pli);
     EXPECT_EQ(pli->mediaSsrc(), publisher.ssrc);
   }
+  mesh.releaseKept(now);
   mesh.expectPoolsFull();
 }
 
