@@ -53,6 +53,11 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
                              "RTP packets the router did not forward, by reason");
   auto keyframes = counterFamily("chorus_router_keyframe_requests_total",
                                  "PLIs sent to publishers for their subscribers");
+  auto retransmission = counterFamily(
+      "chorus_router_retransmission_total",
+      "NACK and RTX (RFC 4585, RFC 4588), by event: resent to subscribers, NACKs that missed "
+      "the buffer, publisher RTX recovered, NACKs sent to publishers, publisher losses given up");
+  std::array<std::uint64_t, 5> retransmissions{};
   std::array<std::uint64_t, 6> dropped{};
   std::uint64_t forwardedCount = 0;
   std::uint64_t lentCount = 0;
@@ -69,6 +74,12 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
     for (std::size_t i = 0; i < reasons.size(); ++i) {
       dropped[i] += reasons[i]->value();
     }
+    const std::array<const media::RelaxedCounter*, 5> events{
+        &counters.retransmitted, &counters.nackMissed, &counters.rtxRecovered, &counters.nacksSent,
+        &counters.nackGivenUp};
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      retransmissions[i] += events[i]->value();
+    }
   }
   addSample(forwarded, static_cast<double>(forwardedCount));
   addSample(lent, static_cast<double>(lentCount));
@@ -78,7 +89,13 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   for (std::size_t i = 0; i < kReasons.size(); ++i) {
     addSample(drops, static_cast<double>(dropped[i]), {{"reason", std::string(kReasons[i])}});
   }
-  return {forwarded, lent, drops, keyframes};
+  constexpr std::array<std::string_view, 5> kEvents{"resent", "nack_missed", "rtx_recovered",
+                                                    "nack_sent", "loss_given_up"};
+  for (std::size_t i = 0; i < kEvents.size(); ++i) {
+    addSample(retransmission, static_cast<double>(retransmissions[i]),
+              {{"event", std::string(kEvents[i])}});
+  }
+  return {forwarded, lent, drops, keyframes, retransmission};
 }
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {
