@@ -35,8 +35,8 @@ Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint
              UfragDirectory& directory)
     : index_(index),
       pool_(config.packetPoolSlots),
-      testDropPermille_(config.testDropPermille),
       router_(index, pool_, *this),
+      testDropPermille_(config.testDropPermille),
       wake_(context_, makeEventFd()),
       udp_(context_, mediaEndpoint, config.udpBufferBytes, pool_, counters_, *this),
       certificate_(certificate),
