@@ -55,6 +55,9 @@ struct SubscriptionSpec {
   std::uint32_t ssrc = 0;  // the subscriber-side SSRCs the server offered
   std::uint32_t rtxSsrc = 0;
   std::uint8_t payloadType = 0;  // the subscriber-side payload type
+  // Its RTX payload type (RFC 4588 §8.6, "apt" = payloadType); with rtxSsrc, 0 when the
+  // subscriber gets retransmissions in the original stream instead.
+  std::uint8_t rtxPayloadType = 0;
   RtpExtensionIds publisherExtensions;
   RtpExtensionIds subscriberExtensions;
 

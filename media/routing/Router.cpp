@@ -4,6 +4,7 @@
 #include <atomic>
 #include <utility>
 
+#include "media/routing/RtxPacket.h"
 #include "media/wire/ByteOrder.h"
 #include "media/wire/RtcpCompoundView.h"
 #include "media/wire/RtcpFir.h"
@@ -50,6 +51,7 @@ void Router::removePublishedStream(StreamKey stream) {
   if (found == streams_.end()) {
     return;
   }
+  releaseBuffer(found->second);
   const PublishedStreamSpec& spec = found->second.spec;
   bySsrc_.erase({spec.publisher, spec.ssrc});
   byRtxSsrc_.erase({spec.publisher, spec.rtxSsrc});
@@ -84,9 +86,13 @@ void Router::removeRemoteSubscriber(StreamKey stream, std::size_t peer) {
 void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSequence,
                              std::uint32_t firstTimestamp, TimePoint now) {
   removeSubscription(spec.stream, spec.subscriber);
+  // RFC 3550 §5.1: the RTX stream's numbering starts elsewhere than the media stream's, from
+  // the same random start.
+  constexpr std::uint16_t kRtxSequenceStride = 0x5A5A;
   subscriptions_[spec.stream].push_back(
       {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
-       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{}});
+       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{},
+       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride)});
   bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
   if (spec.video) {
     requestKeyframe(spec.stream, spec.publisherShard, now);
@@ -129,19 +135,30 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
     return;
   }
   recordTransportCc(from, *view, now);
-  const auto found = bySsrc_.find({from, view->ssrc()});
-  if (found == bySsrc_.end()) {
-    (byRtxSsrc_.contains({from, view->ssrc()}) ? counters_.rtxDropped : counters_.unknownStream)
-        .add();
+  if (const auto found = bySsrc_.find({from, view->ssrc()}); found != bySsrc_.end()) {
+    route(found->second, packet, *view, now);
     return;
   }
-  Stream& stream = streams_.find(found->second)->second;
-  stream.received.onPacket(view->sequenceNumber(), view->timestamp(), now);
-  if (stream.spec.extensions.audioLevel != 0) {
-    measureSpeech(stream, *view);
+  const auto rtx = byRtxSsrc_.find({from, view->ssrc()});
+  if (rtx == byRtxSsrc_.end()) {
+    counters_.unknownStream.add();
+    return;
   }
-  fanOut(found->second, *view, now);
-  lend(packet, stream, now);
+  if (const auto original = recoverFromRtx(*packet, *view, streams_.find(rtx->second)->second)) {
+    route(rtx->second, packet, *original, now);
+  }
+}
+
+void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now) {
+  Stream& stream = streams_.find(key)->second;
+  stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  if (stream.spec.extensions.audioLevel != 0) {
+    measureSpeech(stream, view);
+  }
+  fanOut(key, view, now);
+  const bool kept =
+      stream.spec.video && keepForRetransmission(*packet, stream, view.sequenceNumber(), now);
+  lend(packet, stream, now, kept ? 1 : 0);
 }
 
 void Router::measureSpeech(Stream& stream, const RtpPacketView& view) {
@@ -203,33 +220,38 @@ void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, Tim
   counters_.forwarded.add();
 }
 
-void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now) {
-  std::uint32_t holders = 0;
+// `holders`: 1 when the stream's retransmission buffer keeps the slot, else 0.
+void Router::lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders) {
   for (std::size_t peer = 0; peer < links_.size(); ++peer) {
     if (peer == shard_ || stream.subscribersOn[peer] == 0) {
       continue;
     }
-    ShardLink& link = *links_[peer].outbound;
-    if (link.lent >= ShardLink::kCapacity ||
-        !link.packets.tryPush(LentPacket{&*packet, stream.spec.key, now.time_since_epoch()})) {
-      counters_.ringFull.add();
-      continue;
-    }
-    ++link.lent;
-    ++holders;
-    counters_.lent.add();
-    // With the fence in drain(): either the peer, about to sleep, sees this packet, or this
-    // sees the ring it emptied and wakes it (a store-load pair that acquire/release alone does
-    // not order).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (link.packets.sizeApprox() == 1) {
-      sink_.wake(peer);
+    if (pushLent(peer, LentPacket{&*packet, stream.spec.key, now.time_since_epoch()})) {
+      ++holders;
     }
   }
   if (holders > 0) {
     // The peers read the bytes; only this thread touches `holders`.
     packet.detach()->holders = holders;
   }
+}
+
+bool Router::pushLent(std::size_t peer, const LentPacket& packet) {
+  ShardLink& link = *links_[peer].outbound;
+  if (link.lent >= ShardLink::kCapacity || !link.packets.tryPush(LentPacket{packet})) {
+    counters_.ringFull.add();
+    return false;
+  }
+  ++link.lent;
+  counters_.lent.add();
+  // With the fence in drain(): either the peer, about to sleep, sees this packet, or this
+  // sees the ring it emptied and wakes it (a store-load pair that acquire/release alone does
+  // not order).
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (link.packets.sizeApprox() == 1) {
+    sink_.wake(peer);
+  }
+  return true;
 }
 
 void Router::drain(TimePoint now) {
@@ -242,7 +264,12 @@ void Router::drain(TimePoint now) {
     do {
       while (inbound.packets.tryPop(borrowed)) {
         if (const auto view = RtpPacketView::parse(borrowed.slot->data())) {
-          fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
+          if (borrowed.retransmitTo == 0) {
+            fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
+          } else if (Subscription* subscription =
+                         findSubscription(borrowed.stream, borrowed.retransmitTo)) {
+            resend(*subscription, *view);
+          }
         }
         // Never full: the owner lends at most the ring's capacity at once.
         inbound.returns.tryPush(std::exchange(borrowed.slot, nullptr));
@@ -260,6 +287,11 @@ void Router::drain(TimePoint now) {
       takeBack(*returned);
     }
   }
+  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
+    if (links_[peer].outbound != nullptr) {
+      answerNackRequests(peer, *links_[peer].outbound, now);
+    }
+  }
 }
 
 void Router::tick(TimePoint now) {
@@ -267,6 +299,9 @@ void Router::tick(TimePoint now) {
   for (auto& [key, stream] : streams_) {
     if (stream.throttle.due(now)) {
       sendPli(stream);
+    }
+    if (stream.spec.video) {
+      maintainRetransmissions(stream, now);
     }
   }
   sendReports(now);
@@ -296,6 +331,8 @@ void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
       for (std::size_t i = 0; i < fir->entryCount(); ++i) {
         request(fir->entry(i).ssrc);
       }
+    } else if (const auto nack = RtcpNack::parse(header)) {
+      onNack(from, *nack, now);
     } else {
       onReport(from, header, now);
     }
@@ -493,6 +530,204 @@ const SendStatistics* Router::sendStatistics(StreamKey stream,
   for (const Subscription& subscription : found->second) {
     if (subscription.spec.subscriber == subscriber) {
       return &subscription.sent;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace chorus::media
+
+namespace chorus::media {
+
+// ---- NACK and RTX (docs/architecture.md, "Retransmission") ----
+
+std::optional<RtpPacketView> Router::recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
+                                                    const Stream& stream) {
+  const auto size = RtxPacket::unwrap(rtx, stream.spec.ssrc, stream.spec.payloadType);
+  if (!size) {
+    counters_.rtxDropped.add();
+    return std::nullopt;
+  }
+  packet.length = *size;
+  counters_.rtxRecovered.add();
+  // The original's header and the payload that followed the OSN: it parses as the RTX did,
+  // unless a padding count now exceeds what is left (a malformed RTX packet).
+  auto original = RtpPacketView::parse(packet.data());
+  if (!original) {
+    counters_.malformed.add();
+  }
+  return original;
+}
+
+// NOTE: slot ownership. A kept slot's `holders` counts the buffer as one holder beside each
+// shard it is lent to (lend() adds those); whoever lets go last (the buffer evicting or
+// expiring it, a shard returning it) sends it to the pool through takeBack(), so it goes back
+// exactly once however the two interleave.
+bool Router::keepForRetransmission(PacketSlot& slot, Stream& stream, std::uint16_t sequenceNumber,
+                                   TimePoint now) {
+  stream.losses.received(sequenceNumber, now);
+  const RetransmissionBuffer::Stored stored = stream.buffer.store(slot, sequenceNumber, now);
+  if (stored.evicted != nullptr) {
+    takeBack(*stored.evicted);
+  }
+  return stored.kept;
+}
+
+void Router::releaseBuffer(Stream& stream) {
+  while (PacketSlot* slot = stream.buffer.popAny()) {
+    takeBack(*slot);
+  }
+}
+
+void Router::onNack(TransportKey from, const RtcpNack& nack, TimePoint now) {
+  const auto found = bySubscriberSsrc_.find({from, nack.mediaSsrc()});
+  if (found == bySubscriberSsrc_.end()) {
+    return;
+  }
+  Subscription* subscription = findSubscription(found->second.stream, from);
+  if (subscription == nullptr) {
+    return;
+  }
+  constexpr unsigned kBlpBits = 16;
+  for (std::size_t i = 0; i < nack.itemCount(); ++i) {
+    // RFC 4585 §6.2.1: PID is lost, and PID + b + 1 for each bit b set in BLP.
+    const RtcpNackItem item = nack.item(i);
+    answerNack(*subscription, item.packetId, now);
+    for (unsigned bit = 0; bit < kBlpBits; ++bit) {
+      if (((item.lostBitmask >> bit) & 1U) != 0) {
+        answerNack(*subscription, static_cast<std::uint16_t>(item.packetId + bit + 1), now);
+      }
+    }
+  }
+}
+
+// NOTE: the packet is looked up where it is kept, in the one buffer on the publisher's shard:
+// a subscriber on another shard sends a NackRequest through the link's ring (like a keyframe
+// request) and gets the slot lent back for itself alone. This keeps one second of video once
+// per stream rather than once per subscriber or per shard, at the cost of two ring hops (a few
+// microseconds when the shards are awake, a 20 ms tick at worst) against a round trip of tens
+// of milliseconds.
+void Router::answerNack(Subscription& subscription, std::uint16_t outSequence, TimePoint now) {
+  const auto source = subscription.rewriter.sourceSequence(outSequence);
+  if (!source) {
+    counters_.nackMissed.add();
+    return;
+  }
+  const std::size_t publisherShard = subscription.spec.publisherShard;
+  if (publisherShard != shard_) {
+    ShardLink& link = *links_[publisherShard].inbound;
+    if (link.nackRequests.tryPush(
+            NackRequest{subscription.spec.stream, subscription.spec.subscriber, *source})) {
+      sink_.wake(publisherShard);
+    } else {
+      counters_.ringFull.add();
+    }
+    return;
+  }
+  const auto stream = streams_.find(subscription.spec.stream);
+  PacketSlot* slot = stream == streams_.end() ? nullptr : stream->second.buffer.find(*source, now);
+  if (slot == nullptr) {
+    counters_.nackMissed.add();
+    return;
+  }
+  // A kept packet parsed when it arrived.
+  resend(subscription, *RtpPacketView::parse(slot->data()));
+}
+
+void Router::answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint now) {
+  NackRequest request;
+  while (outbound.nackRequests.tryPop(request)) {
+    const auto stream = streams_.find(request.stream);
+    PacketSlot* slot = stream == streams_.end()
+                           ? nullptr
+                           : stream->second.buffer.find(request.sourceSequence, now);
+    if (slot == nullptr) {
+      counters_.nackMissed.add();
+      continue;
+    }
+    const RetransmissionBuffer::TimePoint arrival =
+        stream->second.buffer.storedAt(request.sourceSequence);
+    if (pushLent(peer, LentPacket{slot, request.stream, arrival.time_since_epoch(),
+                                  request.subscriber})) {
+      ++slot->holders;  // the buffer holds it already, so holders ≥ 1 and this is a loan more
+    }
+  }
+}
+
+// RFC 4588 §4: on the subscriber's RTX stream when it negotiated one (its own SSRC, payload
+// type and sequence numbers; the original sequence number first in the payload), else as the
+// original packet again (RFC 4585 §6.2.1 leaves the repair format to the sender).
+void Router::resend(Subscription& subscription, const RtpPacketView& original) {
+  const auto rewrite = subscription.rewriter.retransmission(
+      original.ssrc(), original.sequenceNumber(), original.timestamp());
+  if (!rewrite) {
+    counters_.nackMissed.add();
+    return;
+  }
+  PacketRef copy = sink_.allocatePacket();
+  if (!copy) {
+    counters_.poolExhausted.add();
+    return;
+  }
+  const SubscriptionSpec& spec = subscription.spec;
+  const bool rtx = spec.rtxSsrc != 0 && spec.rtxPayloadType != 0;
+  if (rtx) {
+    const auto size = RtxPacket::wrap(original, rewrite->sequenceNumber, copy->bytes);
+    if (!size) {
+      counters_.nackMissed.add();  // a full-size original leaves no room for the OSN
+      return;
+    }
+    copy->length = *size;
+  } else {
+    const auto source = original.bytes();
+    std::copy(source.begin(), source.end(), copy->bytes.begin());
+    copy->length = source.size();
+  }
+  // Built from a parsed packet: it parses.
+  auto out = RtpPacketView::parse(copy->data());
+  out->setSsrc(rtx ? spec.rtxSsrc : spec.ssrc);
+  out->setSequenceNumber(rtx ? subscription.rtxSequence++ : rewrite->sequenceNumber);
+  out->setTimestamp(rewrite->timestamp);
+  out->setPayloadType(rtx ? spec.rtxPayloadType : spec.payloadType);
+  out->remapExtensionIds(subscription.extensionIds);
+  sink_.sendRtp(spec.subscriber, std::move(copy));
+  counters_.retransmitted.add();
+}
+
+// On the tick: the buffer lets go of what is older than a second, and the publisher is asked
+// for what it has not sent (RFC 4585 §6.2.1), each loss at most NackGenerator::kMaxRequests
+// times.
+void Router::maintainRetransmissions(Stream& stream, TimePoint now) {
+  while (PacketSlot* slot = stream.buffer.popExpired(now)) {
+    takeBack(*slot);
+  }
+  std::array<std::uint16_t, NackGenerator::kMaxMissing> lost{};
+  const std::uint64_t givenUpBefore = stream.losses.givenUp();
+  const std::size_t count = stream.losses.due(now, lost);
+  counters_.nackGivenUp.add(stream.losses.givenUp() - givenUpBefore);
+  if (count == 0) {
+    return;
+  }
+  PacketRef nack = sink_.allocatePacket();
+  if (!nack) {
+    counters_.poolExhausted.add();
+    return;
+  }
+  // At most kMaxMissing items of 4 bytes: it fits in a slot.
+  nack->length = *RtcpNack::buildFromLost(nack->bytes, kServerSsrc, stream.spec.ssrc,
+                                          std::span(lost).first(count));
+  sink_.sendRtcp(stream.spec.publisher, std::move(nack));
+  counters_.nacksSent.add();
+}
+
+Router::Subscription* Router::findSubscription(StreamKey stream, TransportKey subscriber) {
+  const auto found = subscriptions_.find(stream);
+  if (found == subscriptions_.end()) {
+    return nullptr;
+  }
+  for (Subscription& subscription : found->second) {
+    if (subscription.spec.subscriber == subscriber) {
+      return &subscription;
     }
   }
   return nullptr;

@@ -4,11 +4,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
 #include "media/routing/KeyframeRequestThrottle.h"
+#include "media/routing/NackGenerator.h"
 #include "media/routing/ReceiveStatistics.h"
+#include "media/routing/RetransmissionBuffer.h"
 #include "media/routing/RouteSpec.h"
 #include "media/routing/RtpStreamRewriter.h"
 #include "media/routing/SendStatistics.h"
@@ -17,6 +20,7 @@
 #include "media/routing/TransportCcFeedback.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
+#include "media/wire/RtcpNack.h"
 #include "media/wire/RtpPacketView.h"
 
 namespace chorus::media {
@@ -38,7 +42,7 @@ struct RouterCounters {
   RelaxedCounter lent;                   // packets handed to another shard (once per shard)
   RelaxedCounter unknownStream;          // RTP from a publisher SSRC no stream has
   RelaxedCounter malformed;              // not a parsable RTP packet after decryption
-  RelaxedCounter rtxDropped;             // RTX: retransmission comes with NACK support
+  RelaxedCounter rtxDropped;             // publisher RTX with no payload to recover (padding only)
   RelaxedCounter duplicate;              // refused by the subscriber's rewriter
   RelaxedCounter ringFull;               // a ring to another shard was full: the packet was dropped
   RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
@@ -46,6 +50,12 @@ struct RouterCounters {
   RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
   RelaxedCounter receiverReportsSent;    // RRs sent to publishers
   RelaxedCounter senderReportsSent;      // SRs sent to subscribers
+  // NACK and RTX (RFC 4585 §6.2.1, RFC 4588).
+  RelaxedCounter rtxRecovered;   // publisher RTX packets routed as the originals they carry
+  RelaxedCounter retransmitted;  // packets resent to subscribers for their NACKs
+  RelaxedCounter nackMissed;     // NACKed packets no longer (or never) in the buffer
+  RelaxedCounter nacksSent;      // NACKs sent to publishers
+  RelaxedCounter nackGivenUp;    // publisher losses no longer requested (retries exhausted)
 };
 
 // The forwarding core of one shard (docs/architecture.md, "Routing"). It owns the routes of the
@@ -116,6 +126,7 @@ class Router {
     RtpStreamRewriter rewriter;
     std::array<std::uint8_t, 256> extensionIds{};
     SendStatistics sent;
+    std::uint16_t rtxSequence = 0;  // the next sequence number on the subscriber's RTX SSRC
   };
   struct Stream {
     PublishedStreamSpec spec;
@@ -123,6 +134,10 @@ class Router {
     KeyframeRequestThrottle throttle{kKeyframeRequestInterval};
     ReceiveStatistics received{0, 0};
     SpeechActivity speech;  // audio streams with the RFC 6464 extension
+    // Video only: the last second of packets, for subscribers' NACKs, and the publisher's
+    // losses to NACK (docs/architecture.md, "Retransmission").
+    RetransmissionBuffer buffer;
+    NackGenerator losses;
   };
   // The server as the receiver on a publisher's transport: its transport-cc feedback.
   struct PublisherLeg {
@@ -153,7 +168,9 @@ class Router {
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
   void measureSpeech(Stream& stream, const RtpPacketView& view);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
-  void lend(PacketRef& packet, const Stream& stream, TimePoint now);
+  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now);
+  void lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders);
+  bool pushLent(std::size_t peer, const LentPacket& packet);
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
   void sendPli(Stream& stream);
   void takeBack(PacketSlot& slot);
@@ -166,6 +183,19 @@ class Router {
   void sendTransportFeedback();
   void sendReceiverReports(TimePoint now);
   void sendSenderReports(TimePoint now);
+
+  // NACK and RTX (RFC 4585 §6.2.1, RFC 4588 §4).
+  std::optional<RtpPacketView> recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
+                                              const Stream& stream);
+  bool keepForRetransmission(PacketSlot& slot, Stream& stream, std::uint16_t sequenceNumber,
+                             TimePoint now);
+  void releaseBuffer(Stream& stream);
+  void onNack(TransportKey from, const RtcpNack& nack, TimePoint now);
+  void answerNack(Subscription& subscription, std::uint16_t outSequence, TimePoint now);
+  void answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint now);
+  void resend(Subscription& subscription, const RtpPacketView& original);
+  void maintainRetransmissions(Stream& stream, TimePoint now);
+  Subscription* findSubscription(StreamKey stream, TransportKey subscriber);
 
   std::size_t shard_;
   PacketPool& pool_;

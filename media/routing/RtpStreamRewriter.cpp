@@ -71,6 +71,38 @@ std::optional<RtpRewrite> RtpStreamRewriter::rewrite(
   return RtpRewrite{static_cast<std::uint16_t>(outExtended), outTimestamp};
 }
 
+std::optional<std::uint16_t> RtpStreamRewriter::sourceSequence(std::uint16_t out) const noexcept {
+  // The outgoing number's cycle is the one nearest the highest sent (RFC 3550 §A.1).
+  const auto distance = static_cast<std::int16_t>(
+      static_cast<std::uint16_t>(out - static_cast<std::uint16_t>(highestOut_)));
+  const std::int64_t outExtended = highestOut_ + distance;
+  if (!mapsToCurrentSource(outExtended)) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint16_t>(outExtended - sequenceDelta_);
+}
+
+std::optional<RtpRewrite> RtpStreamRewriter::retransmission(
+    std::uint32_t sourceSsrc, std::uint16_t sequenceNumber,
+    std::uint32_t timestamp) const noexcept {
+  if (!started_ || sourceSsrc != sourceSsrc_) {
+    return std::nullopt;
+  }
+  const auto distance = static_cast<std::int16_t>(
+      static_cast<std::uint16_t>(sequenceNumber - static_cast<std::uint16_t>(sourceHighest_)));
+  const std::int64_t outExtended = sourceHighest_ + distance + sequenceDelta_;
+  if (!mapsToCurrentSource(outExtended)) {
+    return std::nullopt;
+  }
+  return RtpRewrite{static_cast<std::uint16_t>(outExtended),
+                    static_cast<std::uint32_t>(timestamp + timestampOffset_)};
+}
+
+bool RtpStreamRewriter::mapsToCurrentSource(std::int64_t outExtended) const noexcept {
+  return started_ && outExtended <= highestOut_ && outExtended > highestOut_ - kWindow &&
+         outExtended >= sourceFirst_ + sequenceDelta_;
+}
+
 void RtpStreamRewriter::startSource(std::uint32_t sourceSsrc, std::uint16_t sequenceNumber,
                                     std::uint32_t timestamp,
                                     std::chrono::steady_clock::time_point arrival) noexcept {

@@ -50,6 +50,17 @@ class RtpStreamRewriter {
                                     std::uint32_t timestamp,
                                     std::chrono::steady_clock::time_point arrival) noexcept;
 
+  // The reverse mapping, for a subscriber's NACK (RFC 4585 §6.2.1): the current source's
+  // sequence number that outgoing sequence number `out` stands for, or nothing when `out` is not
+  // within kWindow of the highest sent, or was numbered for an earlier source (whose packets
+  // are no longer the ones a retransmission buffer keeps).
+  std::optional<std::uint16_t> sourceSequence(std::uint16_t out) const noexcept;
+  // The outgoing numbers a retransmission of the current source's packet carries: those the
+  // original had (or would have had), so the subscriber fills its gap. Nothing when the packet
+  // is of another source or outside the span sourceSequence() maps. Marks nothing.
+  std::optional<RtpRewrite> retransmission(std::uint32_t sourceSsrc, std::uint16_t sequenceNumber,
+                                           std::uint32_t timestamp) const noexcept;
+
   std::uint32_t outSsrc() const noexcept { return outSsrc_; }
   // The source the outgoing stream now carries, and what is added to its RTP timestamps (mod
   // 2^32), for sender reports; nothing before the first packet.
@@ -72,6 +83,8 @@ class RtpStreamRewriter {
   // Clears the window bits of the outgoing sequence numbers in (highestOut_, newHighest].
   void slideWindow(std::int64_t newHighest) noexcept;
   bool forwarded(std::int64_t outExtended) const noexcept;
+  // Whether outgoing extended number `outExtended` is the current source's and within kWindow.
+  bool mapsToCurrentSource(std::int64_t outExtended) const noexcept;
   void markForwarded(std::int64_t outExtended) noexcept;
 
   std::uint32_t outSsrc_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 #include "media/routing/RouteSpec.h"
 #include "media/routing/SpscRing.h"
@@ -16,6 +17,18 @@ struct LentPacket {
   StreamKey stream = 0;
   // When it arrived, since the clock's epoch (a duration: the ring needs a noexcept default).
   std::chrono::steady_clock::duration arrival{};
+  // 0: fan the packet out to the stream's subscribers on the peer. Otherwise a retransmission
+  // that the subscriber on this transport asked for (a NackRequest), for it alone.
+  TransportKey retransmitTo = 0;
+};
+
+// A subscriber on the peer shard lost a packet of a stream published on the owner's shard
+// (RFC 4585 §6.2.1): the owner looks it up in the stream's RetransmissionBuffer and lends it
+// back for that subscriber alone.
+struct NackRequest {
+  StreamKey stream = 0;
+  TransportKey subscriber = 0;
+  std::uint16_t sourceSequence = 0;  // already mapped back by the subscriber's rewriter
 };
 
 // The rings from one shard (the owner) to another (the peer), each with one producer thread and
@@ -26,6 +39,7 @@ struct ShardLink {
   SpscRing<LentPacket, kCapacity> packets;    // owner → peer
   SpscRing<PacketSlot*, kCapacity> returns;   // peer → owner: slots the peer has copied
   SpscRing<StreamKey, 256> keyframeRequests;  // peer → owner: streams its subscribers need
+  SpscRing<NackRequest, 512> nackRequests;    // peer → owner: packets its subscribers lost
 
   // The owner lends at most kCapacity slots at once, so `returns` can never be full.
   std::size_t lent = 0;  // touched only by the owner

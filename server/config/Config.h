@@ -48,6 +48,9 @@ struct Config {
     std::uint16_t tcpPort = 40100;   // ICE-TCP passive candidates, one for all workers; 0: any
     std::size_t udpBufferBytes = std::size_t{4} * 1024 * 1024;
     std::size_t packetPoolSlots = 8192;
+    // TEST ONLY: drop this many of every 1000 RTP packets sent to subscribers, to exercise NACK
+    // and RTX (tests/e2e/loss.test.mjs). 0 in any real deployment.
+    unsigned testDropPermille = 0;
     // RFC 7675: a transport whose peer sent no authentic check for this long is closed.
     std::chrono::seconds iceConsentTimeout{30};
   };

@@ -351,6 +351,11 @@ std::vector<ConfigKey> buildKeys() {
           "media.packet_pool_slots",
           "packet buffers per worker (2 KiB each); none free: packets are dropped, counted",
           [](auto& c) -> auto& { return c.media.packetPoolSlots; }, kMinPoolSlots, kMaxPoolSlots),
+      numberKey(
+          "media.test_drop_permille",
+          "TEST ONLY: drop this many of every 1000 RTP packets sent to subscribers (loss "
+          "injection for the NACK browser test); keep 0",
+          [](auto& c) -> auto& { return c.media.testDropPermille; }, 0, 1000),
       secondsKey(
           "media.ice_consent_timeout_seconds",
           "a transport whose peer sent no authentic ICE check for this long is closed "

@@ -55,6 +55,11 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
                                  "PLIs sent to publishers for their subscribers");
   auto rtcp = counterFamily("chorus_router_rtcp_sent_total",
                             "RTCP reports the router sent as an endpoint, by type");
+  auto retransmission = counterFamily(
+      "chorus_router_retransmission_total",
+      "NACK and RTX (RFC 4585, RFC 4588), by event: resent to subscribers, NACKs that missed "
+      "the buffer, publisher RTX recovered, NACKs sent to publishers, publisher losses given up");
+  std::array<std::uint64_t, 5> retransmissions{};
   std::array<std::uint64_t, 6> dropped{};
   std::array<std::uint64_t, 3> rtcpSent{};
   std::uint64_t forwardedCount = 0;
@@ -75,6 +80,12 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
     for (std::size_t i = 0; i < reasons.size(); ++i) {
       dropped[i] += reasons[i]->value();
     }
+    const std::array<const media::RelaxedCounter*, 5> events{
+        &counters.retransmitted, &counters.nackMissed, &counters.rtxRecovered, &counters.nacksSent,
+        &counters.nackGivenUp};
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      retransmissions[i] += events[i]->value();
+    }
   }
   addSample(forwarded, static_cast<double>(forwardedCount));
   addSample(lent, static_cast<double>(lentCount));
@@ -89,7 +100,13 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   for (std::size_t i = 0; i < kRtcpTypes.size(); ++i) {
     addSample(rtcp, static_cast<double>(rtcpSent[i]), {{"type", std::string(kRtcpTypes[i])}});
   }
-  return {forwarded, lent, drops, keyframes, rtcp};
+  constexpr std::array<std::string_view, 5> kEvents{"resent", "nack_missed", "rtx_recovered",
+                                                    "nack_sent", "loss_given_up"};
+  for (std::size_t i = 0; i < kEvents.size(); ++i) {
+    addSample(retransmission, static_cast<double>(retransmissions[i]),
+              {{"event", std::string(kEvents[i])}});
+  }
+  return {forwarded, lent, drops, keyframes, rtcp, retransmission};
 }
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {

@@ -36,6 +36,7 @@ Shard::Shard(unsigned index, const boost::asio::ip::udp::endpoint& mediaEndpoint
     : index_(index),
       pool_(config.packetPoolSlots),
       router_(index, pool_, *this),
+      testDropPermille_(config.testDropPermille),
       wake_(context_, makeEventFd()),
       udp_(context_, mediaEndpoint, config.udpBufferBytes, pool_, counters_, *this),
       certificate_(certificate),
@@ -100,9 +101,28 @@ void Shard::wake(std::size_t peer) {
 }
 
 void Shard::sendRtp(media::TransportKey transport, media::PacketRef packet) {
+  if (testDropPermille_ != 0 && testDropsNext()) {
+    return;  // media.test_drop_permille: the slot goes back with `packet`
+  }
   if (media::WebRtcTransport* found = transports_.find(transport)) {
     found->sendRtp(std::move(packet));
   }
+}
+
+bool Shard::testDropsNext() {
+  // xorshift32 (Marsaglia, 2003): uniform enough for loss injection, deterministic per shard.
+  constexpr unsigned kShiftA = 13;
+  constexpr unsigned kShiftB = 17;
+  constexpr unsigned kShiftC = 5;
+  constexpr std::uint32_t kPermille = 1000;
+  testDropState_ ^= testDropState_ << kShiftA;
+  testDropState_ ^= testDropState_ >> kShiftB;
+  testDropState_ ^= testDropState_ << kShiftC;
+  if (testDropState_ % kPermille >= testDropPermille_) {
+    return false;
+  }
+  ++testDropped_;
+  return true;
 }
 
 void Shard::sendRtcp(media::TransportKey transport, media::PacketRef packet) {

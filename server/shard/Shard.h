@@ -109,6 +109,8 @@ class Shard : public DatagramReceiver,
   void sendRtp(media::TransportKey transport, media::PacketRef packet) override;
   void sendRtcp(media::TransportKey transport, media::PacketRef packet) override;
   void wake(std::size_t peer) override;
+  // media.test_drop_permille: whether to drop the next RTP packet to a subscriber.
+  bool testDropsNext();
   void sendPacket(media::PacketRef packet, const media::SocketAddress& to) override;
   // media::TransportObserver
   void onTransportAddress(media::WebRtcTransport& transport,
@@ -124,6 +126,9 @@ class Shard : public DatagramReceiver,
   media::PacketCounters counters_;
   media::PacketPool pool_;
   media::Router router_;
+  unsigned testDropPermille_;                 // test-only loss injection, 0 normally
+  std::uint32_t testDropState_ = 0x9E3779B9;  // its generator's state (never 0)
+  std::uint64_t testDropped_ = 0;
   boost::asio::posix::stream_descriptor wake_;  // an eventfd other shards write to
   std::vector<Shard*> peers_;                   // by index; set before start
   UdpEndpoint udp_;

@@ -770,6 +770,8 @@ void RoomRegistry::syncRoutes(Room& room) {
       spec.ssrc = section.ssrc;
       spec.rtxSsrc = section.rtxSsrc;
       spec.payloadType = stream.video ? videoPayloadType : subscribe_payload::kOpus;
+      // The offer's RTX payload type for it (SubscribeOffer: 97 + 2i, apt = 96 + 2i).
+      spec.rtxPayloadType = stream.video ? static_cast<std::uint8_t>(videoPayloadType + 1) : 0;
       spec.publisherExtensions = stream.extensions;
       spec.subscriberExtensions = subscribeExtensionIds(stream.video);
       subscriptions[{transport, stream.key}] = {spec, stream.publisher};

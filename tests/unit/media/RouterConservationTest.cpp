@@ -6,13 +6,17 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "media/routing/Router.h"
 #include "media/routing/ShardLink.h"
+#include "media/wire/ByteOrder.h"
 #include "media/wire/RtcpCompoundView.h"
+#include "media/wire/RtcpNack.h"
 #include "media/wire/RtcpPli.h"
 #include "media/wire/RtpPacketView.h"
 #include "tests/unit/media/RouterTestSupport.h"
@@ -100,7 +104,8 @@ TEST(RouterConservationTest, EveryPacketReachesEverySubscriberOnceInOrderAcrossS
   constexpr std::size_t kSubscribers = 12;
   constexpr std::uint16_t kPacketsPerStream = 500;
   constexpr std::size_t kDrainEveryRounds = 7;
-  ShardMesh mesh(kShards, 512);
+  // Room for each video stream's retransmission buffer (all its packets: they span 0.5 s).
+  ShardMesh mesh(kShards, 1024);
 
   std::vector<Publisher> publishers;
   for (std::size_t p = 0; p < kPublishers; ++p) {
@@ -191,6 +196,7 @@ TEST(RouterConservationTest, EveryPacketReachesEverySubscriberOnceInOrderAcrossS
     ASSERT_TRUE(pli);
     EXPECT_EQ(pli->mediaSsrc(), publisher.ssrc);
   }
+  mesh.releaseKept(now);
   mesh.expectPoolsFull();
 }
 
@@ -250,6 +256,177 @@ TEST(RouterConservationTest, FullRingIsACountedDropAndEverySlotComesBack) {
         << "the dropped packets are a gap the subscriber can see";
   }
   EXPECT_EQ(counters.ringFull.value(), kOverflow);
+  mesh.expectPoolsFull();
+}
+
+// Conservation with loss: the publisher's packets are lost on the way in (the router NACKs them
+// and the publisher answers on its RTX stream), and the subscribers lose some of what the router
+// sends them (they NACK it, and get it again on their RTX stream, or in the original stream when
+// they have none). In the end each subscriber has every packet exactly once, payload unchanged,
+// whichever shard it lives on, and every slot goes back to its pool.
+TEST(RouterConservationTest, LossOnBothLegsIsRepairedByNackAndRtx) {
+  constexpr std::uint16_t kPackets = 400;
+  constexpr std::uint16_t kSourceFirst = 65300;  // the publisher's numbers wrap
+  constexpr std::uint32_t kPublisherSsrc = 0x7000;
+  constexpr std::uint32_t kPublisherRtxSsrc = 0x7001;
+  constexpr StreamKey kStream = 4;
+  constexpr TransportKey kPublisherTransport = 100;
+  ShardMesh mesh(2, 1024);
+  mesh.shard(0).router.addPublishedStream({.key = kStream,
+                                           .publisher = kPublisherTransport,
+                                           .video = true,
+                                           .clockRate = 90'000,
+                                           .ssrc = kPublisherSsrc,
+                                           .rtxSsrc = kPublisherRtxSsrc,
+                                           .payloadType = 96});
+  struct Leg {
+    TransportKey transport;
+    std::size_t shard;
+    bool rtx;
+    std::size_t seen = 0;                         // recorded packets already looked at
+    std::size_t losses = 0;                       // packets it "lost"
+    std::map<std::uint16_t, std::size_t> copies;  // outgoing sequence -> copies received
+  };
+  std::vector<Leg> legs{{.transport = 1000, .shard = 1, .rtx = true},
+                        {.transport = 1001, .shard = 0, .rtx = false},
+                        {.transport = 1002, .shard = 0, .rtx = true},
+                        {.transport = 1003, .shard = 1, .rtx = false}};
+  for (const Leg& leg : legs) {
+    mesh.subscribe({.stream = kStream,
+                    .publisherShard = 0,
+                    .subscriber = leg.transport,
+                    .video = true,
+                    .clockRate = 90'000,
+                    .ssrc = subscriberSsrc(leg.transport, kStream),
+                    .rtxSsrc = leg.rtx ? subscriberSsrc(leg.transport, kStream) + 8 : 0,
+                    .payloadType = 100,
+                    .rtxPayloadType = static_cast<std::uint8_t>(leg.rtx ? 101 : 0)},
+                   leg.shard, subscriberFirstSequence(leg.transport, kStream), 0, kStart);
+  }
+  const auto original = [&](std::uint16_t sequence) {
+    return buildRtp({.ssrc = kPublisherSsrc,
+                     .sequenceNumber = sequence,
+                     .timestamp = sequence * 3000U,
+                     .payloadType = 96,
+                     .payload = payloadFor(kStream, sequence)});
+  };
+  std::uint16_t rtxSequence = 0;
+  const auto publisherRtx = [&](std::uint16_t sequence) {
+    std::vector<std::uint8_t> payload{static_cast<std::uint8_t>(sequence >> 8U),
+                                      static_cast<std::uint8_t>(sequence & 0xFFU)};
+    const auto media = payloadFor(kStream, sequence);
+    payload.insert(payload.end(), media.begin(), media.end());
+    return buildRtp({.ssrc = kPublisherRtxSsrc,
+                     .sequenceNumber = rtxSequence++,
+                     .timestamp = sequence * 3000U,
+                     .payloadType = 97,
+                     .payload = payload});
+  };
+  const auto send = [&](const std::vector<std::uint8_t>& bytes, TimePoint now) {
+    PacketRef packet = packetIn(mesh.shard(0).pool, bytes);
+    mesh.shard(0).router.onRtp(kPublisherTransport, packet, now);
+  };
+  std::size_t publisherNacksSeen = 0;
+  // The publisher answers the router's NACKs on its RTX stream.
+  const auto answerPublisherNacks = [&](TimePoint now) {
+    const auto& rtcp = mesh.shard(0).sink.rtcp(kPublisherTransport);
+    for (; publisherNacksSeen < rtcp.size(); ++publisherNacksSeen) {
+      const auto compound = RtcpCompoundView::parse(rtcp[publisherNacksSeen]);
+      for (const RtcpHeader& header : *compound) {
+        const auto nack = RtcpNack::parse(header);
+        if (!nack) {
+          continue;
+        }
+        for (std::size_t i = 0; i < nack->itemCount(); ++i) {
+          const RtcpNackItem item = nack->item(i);
+          send(publisherRtx(item.packetId), now);
+          for (unsigned bit = 0; bit < 16; ++bit) {
+            if (((item.lostBitmask >> bit) & 1U) != 0) {
+              send(publisherRtx(static_cast<std::uint16_t>(item.packetId + bit + 1)), now);
+            }
+          }
+        }
+      }
+    }
+  };
+  // Each subscriber loses one packet in 9 of what reaches it (retransmissions included) and
+  // NACKs it; RTX packets count as the original they carry.
+  const auto receive = [&](TimePoint now) {
+    for (Leg& leg : legs) {
+      const std::uint32_t ssrc = subscriberSsrc(leg.transport, kStream);
+      const auto& received = mesh.shard(leg.shard).sink.rtp(leg.transport);
+      std::vector<std::uint16_t> lost;
+      for (; leg.seen < received.size(); ++leg.seen) {
+        std::vector<std::uint8_t> bytes = received[leg.seen];
+        const auto view = RtpPacketView::parse(bytes);
+        ASSERT_TRUE(view);
+        std::uint16_t sequence = view->sequenceNumber();
+        std::vector<std::uint8_t> payload(view->payload().begin(), view->payload().end());
+        if (view->ssrc() != ssrc) {
+          ASSERT_EQ(view->ssrc(), ssrc + 8);
+          sequence = loadBe16(payload, 0);
+          payload.erase(payload.begin(), payload.begin() + 2);
+        }
+        if (leg.seen % 9 == 4) {
+          ++leg.losses;
+          lost.push_back(sequence);
+          continue;
+        }
+        const auto index =
+            static_cast<std::uint16_t>(sequence - subscriberFirstSequence(leg.transport, kStream));
+        ASSERT_LT(index, kPackets);
+        ASSERT_EQ(payload, payloadFor(kStream, static_cast<std::uint16_t>(kSourceFirst + index)));
+        ++leg.copies[sequence];
+      }
+      if (!lost.empty()) {
+        std::array<std::uint8_t, 512> nack{};
+        const auto size = RtcpNack::buildFromLost(nack, 0x5EED, ssrc, lost);
+        ASSERT_TRUE(size);
+        const PacketRef packet = packetIn(mesh.shard(leg.shard).pool, std::span(nack).first(*size));
+        mesh.shard(leg.shard).router.onRtcp(leg.transport, packet, now);
+      }
+    }
+  };
+  TimePoint now = kStart;
+  const auto round = [&] {
+    now += std::chrono::milliseconds(5);
+    for (std::size_t shard = 0; shard < mesh.size(); ++shard) {
+      mesh.shard(shard).router.tick(now);
+    }
+    answerPublisherNacks(now);
+    mesh.drainUntilQuiet(now);
+    receive(now);
+    mesh.drainUntilQuiet(now);
+  };
+  for (std::uint16_t index = 0; index < kPackets; ++index) {
+    if (index % 13 != 6) {  // lost on the way in
+      send(original(static_cast<std::uint16_t>(kSourceFirst + index)), now);
+    }
+    if (index % 4 == 3) {
+      round();
+    }
+  }
+  for (int settle = 0; settle < 20; ++settle) {
+    round();
+  }
+  for (const Leg& leg : legs) {
+    EXPECT_GT(leg.losses, 0U);
+    ASSERT_EQ(leg.copies.size(), kPackets) << "subscriber " << leg.transport;
+    for (const auto& [sequence, copies] : leg.copies) {
+      EXPECT_EQ(copies, 1U) << "subscriber " << leg.transport << " sequence " << sequence;
+    }
+  }
+  std::uint64_t retransmitted = 0;
+  for (std::size_t shard = 0; shard < mesh.size(); ++shard) {
+    const RouterCounters& counters = mesh.shard(shard).router.counters();
+    retransmitted += counters.retransmitted.value();
+    EXPECT_EQ(counters.nackMissed.value(), 0U);
+    EXPECT_EQ(counters.ringFull.value(), 0U);
+    EXPECT_EQ(counters.poolExhausted.value(), 0U);
+  }
+  EXPECT_GT(mesh.shard(0).router.counters().rtxRecovered.value(), 0U);
+  EXPECT_GT(retransmitted, 0U);
+  mesh.releaseKept(now);
   mesh.expectPoolsFull();
 }
 

@@ -191,6 +191,8 @@ TEST_F(RouterTest, EverySubscriberGetsEveryPacketOnceWithItsOwnNumbersAndIds) {
   EXPECT_TRUE(sink_.rtp(kPublisher).empty());
   EXPECT_EQ(router_.counters().forwarded.value(), 2 * kCount);
   EXPECT_EQ(router_.counters().duplicate.value(), 0U);
+  EXPECT_EQ(pool_.available(), pool_.capacity() - kCount) << "kept for retransmission";
+  router_.tick(kStart + std::chrono::seconds(2));
   EXPECT_EQ(pool_.available(), pool_.capacity()) << "every copy and every input slot returned";
 }
 
@@ -224,9 +226,11 @@ TEST_F(RouterTest, CopyDroppedForWantOfASlotIsForwardedWhenThePublisherRetransmi
   EXPECT_EQ(router_.counters().duplicate.value(), 1U);
 }
 
-TEST_F(RouterTest, RtxSsrcIsCountedAndDropped) {
+// RTX with a payload is recovered (RouterNackTest); one without (RFC 4588 §8.1 padding, sent to
+// probe bandwidth) has nothing to recover.
+TEST_F(RouterTest, RtxWithoutPayloadIsCountedAndDropped) {
   subscribeBoth();
-  publish(kPublisher, publisherPacket(kPublisherRtxSsrc, 1, 0));
+  publish(kPublisher, buildRtp({.ssrc = kPublisherRtxSsrc, .sequenceNumber = 1}));
   EXPECT_EQ(router_.counters().rtxDropped.value(), 1U);
   EXPECT_EQ(router_.counters().unknownStream.value(), 0U);
   EXPECT_TRUE(sink_.rtp(kAlice).empty());

@@ -4,6 +4,7 @@
 // way to hand such a packet to a router in a pool slot, a RouterSink that records what the
 // router sends, and routers on several "shards" connected as ShardPool connects them.
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "media/routing/RetransmissionBuffer.h"
 #include "media/routing/Router.h"
 #include "media/routing/ShardLink.h"
 #include "media/wire/ByteOrder.h"
@@ -203,6 +205,17 @@ class ShardMesh {
       quietPasses = progress() == before ? quietPasses + 1 : 0;
     }
     ASSERT_EQ(quietPasses, 2) << "the routers never went quiet";
+  }
+
+  // Ticks every router past the retransmission buffers' age, so they let go of every slot they
+  // keep, then drains.
+  void releaseKept(Router::TimePoint now) {
+    const Router::TimePoint later =
+        now + RetransmissionBuffer::kMaxAge + std::chrono::milliseconds(1);
+    for (auto& each : shards_) {
+      each->router.tick(later);
+    }
+    drainUntilQuiet(later);
   }
 
   void expectPoolsFull() {

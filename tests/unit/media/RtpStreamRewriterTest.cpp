@@ -265,5 +265,52 @@ TEST(RtpStreamRewriterTest, RandomLossReorderAndDuplicationKeepOutputUniqueAndOr
   }
 }
 
+TEST(RtpStreamRewriterTest, SourceSequenceMapsBackAcrossBothWraps) {
+  // The outgoing numbers wrap at one point, the publisher's at another.
+  RtpStreamRewriter rewriter(kOutSsrc, 65534, 0, kVideoClock);
+  for (std::uint16_t i = 0; i < 6; ++i) {
+    ASSERT_TRUE(rewriter.rewrite(kPublisher, static_cast<std::uint16_t>(65532 + i), i, kStart));
+  }
+  // Outgoing 65534, 65535, 0, 1, 2, 3 carry source 65532, 65533, 65534, 65535, 0, 1.
+  EXPECT_EQ(rewriter.sourceSequence(65534), 65532);
+  EXPECT_EQ(rewriter.sourceSequence(65535), 65533);
+  EXPECT_EQ(rewriter.sourceSequence(0), 65534);
+  EXPECT_EQ(rewriter.sourceSequence(2), 0);
+  EXPECT_EQ(rewriter.sourceSequence(3), 1);
+  EXPECT_FALSE(rewriter.sourceSequence(4)) << "not sent yet";
+  EXPECT_FALSE(rewriter.sourceSequence(65533)) << "before the first packet";
+  const auto again = rewriter.retransmission(kPublisher, 65535, 3);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->sequenceNumber, 1);
+  EXPECT_EQ(again->timestamp, 3U);
+  EXPECT_FALSE(rewriter.retransmission(kRestarted, 65535, 3)) << "another source";
+}
+
+TEST(RtpStreamRewriterTest, SourceSequenceMapsAGapTheSubscriberNacks) {
+  RtpStreamRewriter rewriter(kOutSsrc, 100, 0, kVideoClock);
+  ASSERT_TRUE(rewriter.rewrite(kPublisher, 7000, 0, kStart));
+  ASSERT_TRUE(rewriter.rewrite(kPublisher, 7003, 0, kStart));  // 7001, 7002 lost upstream
+  EXPECT_EQ(rewriter.sourceSequence(101), 7001);
+  EXPECT_EQ(rewriter.sourceSequence(102), 7002);
+  // The retransmission is not marked: the original's late arrival is still forwarded.
+  ASSERT_TRUE(rewriter.retransmission(kPublisher, 7001, 0));
+  EXPECT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 7001, 0, kStart)), 101);
+}
+
+TEST(RtpStreamRewriterTest, SourceSequenceRefusesTheWindowsPastAndEarlierSources) {
+  RtpStreamRewriter rewriter(kOutSsrc, 0, 0, kVideoClock);
+  for (std::uint16_t i = 0; i < 10; ++i) {
+    ASSERT_TRUE(rewriter.rewrite(kPublisher, i, 0, kStart));
+  }
+  ASSERT_TRUE(rewriter.rewrite(kRestarted, 500, 0, kStart));  // outgoing 10
+  EXPECT_EQ(rewriter.sourceSequence(10), 500);
+  EXPECT_FALSE(rewriter.sourceSequence(9)) << "the previous source's packet";
+  for (std::uint16_t i = 1; i <= RtpStreamRewriter::kWindow; ++i) {
+    ASSERT_TRUE(rewriter.rewrite(kRestarted, static_cast<std::uint16_t>(500 + i), 0, kStart));
+  }
+  EXPECT_FALSE(rewriter.sourceSequence(10)) << "kWindow behind the highest";
+  EXPECT_EQ(rewriter.sourceSequence(11), 501);
+}
+
 }  // namespace
 }  // namespace chorus::media

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "media/routing/Router.h"
+#include "media/wire/RtcpNack.h"
 #include "media/wire/RtcpPli.h"
 #include "media/wire/RtcpSenderReport.h"
 #include "tests/support/AllocationCounter.h"
@@ -86,6 +87,12 @@ class PacketSource {
                                         {.id = 3, .value = {0, 1}}},
                          .payload = std::vector<std::uint8_t>(1000, 0x5A)})) {}
 
+  // A packet of the stream with sequence number 0, timestamp 0.
+  static const std::vector<std::uint8_t>& bytes() {
+    static const std::vector<std::uint8_t> packet = PacketSource().bytes_;
+    return packet;
+  }
+
   void publish(testing::TestShard<CountingSink>& shard, TimePoint now) {
     PacketRef packet = packetIn(shard.pool, bytes_);
     storeBe16(packet->data(), 2, sequence_);
@@ -142,6 +149,7 @@ TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
   EXPECT_GE(shard.router.counters().receiverReportsSent.value(), 19U);
   EXPECT_GE(shard.router.counters().senderReportsSent.value(), 19U * kSubscribers);
   EXPECT_EQ(shard.sink.rtpCount(), (kWarmUp + kPackets) * kSubscribers);
+  mesh.releaseKept(now);
   EXPECT_EQ(shard.pool.available(), kPoolSlots);
 }
 
@@ -171,7 +179,8 @@ TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothi
       }
       if (i % kDrainEvery == 0) {
         subscriberShard.router.drain(now);
-        publisherShard.router.drain(now);
+        // tick(): drain() and the retransmission buffer's expiry, as the shard's 20 ms tick.
+        publisherShard.router.tick(now);
       }
     }
     subscriberShard.router.drain(now);
@@ -189,6 +198,93 @@ TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothi
   EXPECT_EQ(publisherShard.router.counters().lent.value(), kWarmUp + kPackets);
   EXPECT_GT(publisherShard.sink.rtcpCount(), 1U) << "keyframe requests reached the publisher";
   EXPECT_GT(publisherShard.sink.wakes() + subscriberShard.sink.wakes(), 0U);
+  mesh.releaseKept(now);
+  mesh.expectPoolsFull();
+}
+
+// NACK and RTX allocate nothing either: subscribers' NACKs answered from the buffer (RTX on the
+// same shard, the original through the rings to another), the publisher's losses NACKed on the
+// tick and its RTX packets recovered, and the buffer letting go of old slots.
+TEST(RouterAllocationTest, NackAndRtxPathsAllocateNothing) {
+  constexpr std::size_t kWarmUp = 50;
+  constexpr std::size_t kPackets = 2000;
+  constexpr std::size_t kLossEvery = 10;
+  Mesh mesh(2, kPoolSlots);
+  auto& publisherShard = mesh.shard(0);
+  auto& subscriberShard = mesh.shard(1);
+  PublishedStreamSpec spec = stream();
+  spec.rtxSsrc = kPublisherSsrc + 1;
+  publisherShard.router.addPublishedStream(spec);
+  SubscriptionSpec local = subscription(10, 0);
+  local.rtxSsrc = 0xC0DE1000;
+  local.rtxPayloadType = 101;
+  mesh.subscribe(local, 0, 0, 0, kStart);
+  mesh.subscribe(subscription(20, 0), 1, 0, 0, kStart);
+  // Built before counting: each subscriber's NACK of its outgoing sequence 0 + n, the bytes
+  // rewritten per round; the publisher's RTX of a lost packet likewise.
+  std::array<std::uint8_t, 64> localNack{};
+  std::array<std::uint8_t, 64> remoteNack{};
+  const std::array<RtcpNackItem, 1> item{RtcpNackItem{}};
+  const std::size_t nackSize = *RtcpNack::build(localNack, 0xFEED, local.ssrc, item);
+  RtcpNack::build(remoteNack, 0xFEED, subscription(20, 0).ssrc, item);
+  const std::vector<std::uint8_t> rtxBytes = buildRtp(
+      {.ssrc = spec.rtxSsrc, .payloadType = 97, .payload = std::vector<std::uint8_t>(1002, 0x5A)});
+  std::uint16_t sequence = 65000;
+  std::uint16_t rtxSequence = 0;
+  TimePoint now = kStart;
+  const auto run = [&](std::size_t packets) {
+    for (std::size_t i = 1; i <= packets; ++i) {
+      now += std::chrono::milliseconds(10);
+      PacketRef packet = packetIn(publisherShard.pool, PacketSource::bytes());
+      storeBe16(packet->data(), 2, sequence);
+      const bool lost = i % kLossEvery == 0;
+      if (lost) {
+        // Lost on the way in: the tick NACKs it, and its RTX comes back a little later.
+        packet.reset();
+      } else {
+        publisherShard.router.onRtp(kPublisher, packet, now);
+      }
+      if (i % kLossEvery == 3) {
+        PacketRef rtx = packetIn(publisherShard.pool, rtxBytes);
+        storeBe16(rtx->data(), 2, rtxSequence++);
+        storeBe16(rtx->data(), 12, static_cast<std::uint16_t>(sequence - 3));
+        publisherShard.router.onRtp(kPublisher, rtx, now);
+      }
+      ++sequence;
+      if (i % kLossEvery == 5) {
+        // Each subscriber lost the packet before the last. Both start at outgoing 0 and keep
+        // the publisher's gaps, so outgoing = source - 65000.
+        const auto nacked = static_cast<std::uint16_t>(sequence - 2 - 65000);
+        storeBe16(localNack, 12, nacked);
+        storeBe16(remoteNack, 12, nacked);
+        const PacketRef localFeedback =
+            packetIn(publisherShard.pool, std::span(localNack).first(nackSize));
+        publisherShard.router.onRtcp(10, localFeedback, now);
+        const PacketRef remoteFeedback =
+            packetIn(subscriberShard.pool, std::span(remoteNack).first(nackSize));
+        subscriberShard.router.onRtcp(20, remoteFeedback, now);
+      }
+      subscriberShard.router.drain(now);
+      publisherShard.router.tick(now);
+    }
+    subscriberShard.router.drain(now);
+    publisherShard.router.drain(now);
+  };
+  run(kWarmUp);
+
+  const test::AllocationCount before = test::allocationsOnThisThread();
+  run(kPackets);
+  const test::AllocationCount after = test::allocationsOnThisThread();
+  EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
+      << "operator new on the NACK and RTX paths over " << kPackets << " packets";
+  const RouterCounters& publisherCounters = publisherShard.router.counters();
+  const RouterCounters& subscriberCounters = subscriberShard.router.counters();
+  EXPECT_GT(publisherCounters.rtxRecovered.value(), kPackets / kLossEvery / 2);
+  EXPECT_GT(publisherCounters.nacksSent.value(), kPackets / kLossEvery / 2);
+  EXPECT_GT(publisherCounters.retransmitted.value(), kPackets / kLossEvery / 2);
+  EXPECT_GT(subscriberCounters.retransmitted.value(), kPackets / kLossEvery / 2);
+  EXPECT_EQ(publisherCounters.poolExhausted.value(), 0U);
+  mesh.releaseKept(now);
   mesh.expectPoolsFull();
 }
 

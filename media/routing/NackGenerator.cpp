@@ -1,0 +1,77 @@
+#include "media/routing/NackGenerator.h"
+
+#include <algorithm>
+
+namespace chorus::media {
+
+void NackGenerator::received(std::uint16_t sequenceNumber, TimePoint now) noexcept {
+  if (!highest_) {
+    highest_ = sequenceNumber;
+    return;
+  }
+  // RFC 3550 §A.1: the distance modulo 2^16 says ahead (positive) or late (negative).
+  const auto distance =
+      static_cast<std::int16_t>(static_cast<std::uint16_t>(sequenceNumber - *highest_));
+  if (distance < 0) {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (missing_[i].sequenceNumber == sequenceNumber) {
+        remove(i);
+        break;
+      }
+    }
+    return;
+  }
+  if (distance == 0) {
+    return;
+  }
+  const auto gap = static_cast<std::size_t>(distance - 1);
+  if (gap > kMaxMissing) {
+    // A jump no retransmission could fill in time (a publisher restarting its numbering, a long
+    // outage): forget the old losses rather than flood the publisher.
+    givenUp_ += count_ + gap;
+    count_ = 0;
+  } else {
+    for (std::size_t i = 1; i <= gap; ++i) {
+      if (count_ == kMaxMissing) {
+        remove(0);  // the oldest loss is the least likely to still be useful
+        ++givenUp_;
+      }
+      missing_[count_++] = {static_cast<std::uint16_t>(*highest_ + i), 0, now};
+    }
+  }
+  highest_ = sequenceNumber;
+}
+
+std::size_t NackGenerator::due(TimePoint now, std::span<std::uint16_t> out) noexcept {
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < count_ && written < out.size();) {
+    Missing& entry = missing_[i];
+    if (entry.nextRequest > now) {
+      ++i;
+      continue;
+    }
+    if (entry.requests == kMaxRequests) {
+      remove(i);
+      ++givenUp_;
+      continue;
+    }
+    out[written++] = entry.sequenceNumber;
+    ++entry.requests;
+    entry.nextRequest = now + retryInterval_;
+    ++i;
+  }
+  return written;
+}
+
+void NackGenerator::setRoundTripTime(std::chrono::nanoseconds roundTripTime) noexcept {
+  retryInterval_ = roundTripTime + kRetryMargin;
+}
+
+void NackGenerator::remove(std::size_t index) noexcept {
+  std::copy(missing_.begin() + static_cast<std::ptrdiff_t>(index) + 1,
+            missing_.begin() + static_cast<std::ptrdiff_t>(count_),
+            missing_.begin() + static_cast<std::ptrdiff_t>(index));
+  --count_;
+}
+
+}  // namespace chorus::media
