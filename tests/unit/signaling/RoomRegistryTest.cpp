@@ -376,5 +376,42 @@ TEST_F(RoomRegistryTest, SubscribeIceRestartOffersNewCredentialsOrANewTransportA
   EXPECT_EQ(transports_.closed.back(), subscribe);
 }
 
+TEST_F(RoomRegistryTest, ActiveSpeakersAreTheLoudestAnnouncedOnlyOnChange) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  const auto a = rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp"));
+  const auto b = rooms_.publish(bob_, readSdp("firefox-153-getusermedia-offer.sdp"));
+  ASSERT_FALSE(a.error);
+  ASSERT_FALSE(b.error);
+  // The audio streams' keys, as syncRoutes handed them to the media plane.
+  media::StreamKey aliceAudio = 0;
+  media::StreamKey bobAudio = 0;
+  for (const auto& [key, spec] : transports_.streams) {
+    if (!spec.video) {
+      (spec.publisher == transports_.open().begin()->first ? aliceAudio : bobAudio) = key;
+    }
+  }
+  ASSERT_NE(aliceAudio, 0U);
+  ASSERT_NE(bobAudio, 0U);
+  const auto count = alice_.events.size();
+  rooms_.onAudioLevels({{aliceAudio, 20}, {bobAudio, 10}});  // both quieter than speech
+  EXPECT_EQ(alice_.events.size(), count);
+  rooms_.onAudioLevels({{aliceAudio, 80}, {bobAudio, 100}});
+  const auto speakers = lastEvent(alice_);
+  EXPECT_EQ(speakers.at("type"), "active_speakers");
+  const auto& ids = speakers.at("participant_ids").as_array();
+  ASSERT_EQ(ids.size(), 2U);
+  EXPECT_EQ(ids[0], b.result.at("tracks").at(0).at("participant_id"));
+  EXPECT_EQ(ids[1], a.result.at("tracks").at(0).at("participant_id"));
+  EXPECT_EQ(lastEvent(bob_), speakers);
+  // The same ranking again: nothing new is sent.
+  const auto after = alice_.events.size();
+  rooms_.onAudioLevels({{aliceAudio, 90}, {bobAudio, 110}});
+  EXPECT_EQ(alice_.events.size(), after);
+  // Everyone quiet: an empty list, once.
+  rooms_.onAudioLevels({{aliceAudio, 0}, {bobAudio, 0}});
+  EXPECT_TRUE(lastEvent(alice_).at("participant_ids").as_array().empty());
+}
+
 }  // namespace
 }  // namespace chorus::signaling
