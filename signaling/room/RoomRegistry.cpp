@@ -563,8 +563,8 @@ void RoomRegistry::onTransportState(TransportId id, TransportState state, TimePo
 
 void RoomRegistry::onAudioLevels(
     const std::vector<std::pair<media::StreamKey, std::uint8_t>>& levels) {
-  // A participant speaks when its audio is louder than -57 dBov on average (RFC 6464 levels):
-  // speech sits around -20 to -40 dBov, room noise below -60.
+  // A participant speaks when its loudest packet of the interval is louder than -57 dBov
+  // (RFC 6464 levels): speech peaks around -20 to -40 dBov, room noise stays below -60.
   constexpr std::uint8_t kSpeaking = 70;
   constexpr std::size_t kMostSpeakers = 3;
   const std::map<media::StreamKey, std::uint8_t> loudness(levels.begin(), levels.end());

@@ -202,6 +202,26 @@ test('the server counts forwarded packets, and none failing SRTP authentication'
   });
 });
 
+test('every page hears who is speaking (active_speakers from RFC 6464 levels)', {
+  timeout: kTestTimeoutMs,
+}, async (t) => {
+  await reporting(t, async () => {
+    const ids = new Set([...pages.values()].map((page) => page.participantId));
+    for (const page of pages.values()) {
+      // Chromium's fake microphone beeps: its participant speaks now and then.
+      const event = await page.call(
+        'waitForEvent',
+        { fields: { type: 'active_speakers' }, since: 0 },
+        kStepTimeoutMs,
+      );
+      for (const id of event.participant_ids) {
+        assert.ok(ids.has(id), `${page.label}: active speaker ${id} is not in the room`);
+      }
+      t.diagnostic(`${page.label}: first active_speakers ${JSON.stringify(event.participant_ids)}`);
+    }
+  });
+});
+
 test('a late joiner decodes every remote video (time to first frame reported)', {
   timeout: kTestTimeoutMs,
 }, async (t) => {
