@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <time.h>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -31,6 +32,7 @@ namespace {
 
 using chorus::media::PacketPool;
 using chorus::media::PacketRef;
+using chorus::media::PacketSlot;
 using chorus::media::PublishedStreamSpec;
 using chorus::media::Router;
 using chorus::media::RouterSink;
@@ -141,24 +143,40 @@ class SealedPublisher {
 
 // (a) The single-core limit: per packet received one unprotect, then per subscriber a copy of
 // the plain packet into a send buffer and one protect. No routing at all.
-void transportUnprotectProtect(benchmark::State& state) {
-  const std::size_t subscribers = subscribersOf(state);
-  SealedPublisher publisher;
-  std::vector<std::unique_ptr<SrtpSession>> sessions;
-  for (std::size_t i = 0; i < subscribers; ++i) {
-    sessions.push_back(std::make_unique<SrtpSession>(keysFor(kFirstSubscriber + i)));
-  }
-  std::vector<std::uint8_t> received(chorus::media::PacketSlot::kCapacity);
-  std::vector<std::uint8_t> sending(chorus::media::PacketSlot::kCapacity);
-  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
-    const std::size_t length = publisher.receive(state, received);
-    for (const auto& session : sessions) {
-      std::copy(received.begin(), received.begin() + static_cast<std::ptrdiff_t>(length),
-                sending.begin());
-      benchmark::DoNotOptimize(session->protectRtp(sending, length));
+class TransportOnly {
+ public:
+  explicit TransportOnly(std::size_t subscribers) {
+    for (std::size_t i = 0; i < subscribers; ++i) {
+      sessions_.push_back(std::make_unique<SrtpSession>(keysFor(kFirstSubscriber + i)));
     }
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(subscribers));
+
+  void receive(benchmark::State& state) {
+    const std::size_t length = publisher_.receive(state, received_);
+    for (const auto& session : sessions_) {
+      std::copy(received_.begin(), received_.begin() + static_cast<std::ptrdiff_t>(length),
+                sending_.begin());
+      benchmark::DoNotOptimize(session->protectRtp(sending_, length));
+    }
+    forwarded_ += sessions_.size();
+  }
+
+  std::uint64_t forwarded() const { return forwarded_; }
+
+ private:
+  SealedPublisher publisher_;
+  std::vector<std::unique_ptr<SrtpSession>> sessions_;
+  std::vector<std::uint8_t> received_ = std::vector<std::uint8_t>(PacketSlot::kCapacity);
+  std::vector<std::uint8_t> sending_ = std::vector<std::uint8_t>(PacketSlot::kCapacity);
+  std::uint64_t forwarded_ = 0;
+};
+
+void transportUnprotectProtect(benchmark::State& state) {
+  TransportOnly transport(subscribersOf(state));
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
+    transport.receive(state);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(transport.forwarded()));
 }
 BENCHMARK(transportUnprotectProtect)->Arg(1)->Arg(4)->Arg(16);
 
@@ -337,5 +355,50 @@ void routerTwoShardsOneThread(benchmark::State& state) {
   reportForwarded(state, room);
 }
 BENCHMARK(routerTwoShardsOneThread)->Arg(1)->Arg(4)->Arg(16);
+
+// The thread's CPU time: what the paired benchmark below charges each path with.
+std::chrono::nanoseconds threadCpuTime() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+// (a) against (b) or (c) paired: each iteration sends kPairedChunk packets through the
+// transport alone, then as many through the room on range(1) shards, timing each on the
+// thread's CPU clock. On a machine shared with other work the two paths then see the same
+// neighbours, so their ratio (routerShare: forwarded per CPU-second through the router over
+// the transport alone) is steadier than the ratio of two separate benchmarks.
+constexpr std::size_t kPairedChunk = 64;
+
+void routerVsTransportPaired(benchmark::State& state) {
+  const std::size_t subscribers = subscribersOf(state);
+  const auto shards = static_cast<std::size_t>(state.range(1));
+  TransportOnly transport(subscribers);
+  Room room(shards, shards - 1, subscribers);
+  std::chrono::nanoseconds transportTime{};
+  std::chrono::nanoseconds routerTime{};
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
+    const auto start = threadCpuTime();
+    for (std::size_t i = 0; i < kPairedChunk; ++i) {
+      transport.receive(state);
+    }
+    const auto middle = threadCpuTime();
+    for (std::size_t i = 0; i < kPairedChunk; ++i) {
+      room.receive(state);
+    }
+    routerTime += threadCpuTime() - middle;
+    transportTime += middle - start;
+  }
+  reportForwarded(state, room);
+  const auto perForward = [](std::chrono::nanoseconds time, std::uint64_t forwarded) {
+    return static_cast<double>(time.count()) / static_cast<double>(forwarded);
+  };
+  const double transportNs = perForward(transportTime, transport.forwarded());
+  const double routerNs = perForward(routerTime, room.forwarded());
+  state.counters["transportNsPerForward"] = transportNs;
+  state.counters["routerNsPerForward"] = routerNs;
+  state.counters["routerShare"] = transportNs / routerNs;
+}
+BENCHMARK(routerVsTransportPaired)->ArgsProduct({{1, 4, 16}, {1, 2}});
 
 }  // namespace
