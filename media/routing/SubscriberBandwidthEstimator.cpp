@@ -39,7 +39,8 @@ void SubscriberBandwidthEstimator::onFeedback(const RtcpTransportFeedback& feedb
       feedback.referenceTime() *
       static_cast<std::int64_t>(RtcpTransportFeedback::kReferenceTimeTick.count());
   std::optional<std::int64_t> spanStart = lastArrival_;
-  if (spanStart && arrival - *spanStart > kMaxChainGap) {
+  // Also backwards: the 24-bit reference time wraps (about every 12 days of 64 ms ticks).
+  if (spanStart && (arrival - *spanStart > kMaxChainGap || *spanStart - arrival > kMaxChainGap)) {
     spanStart.reset();
     lastArrival_.reset();
   }
