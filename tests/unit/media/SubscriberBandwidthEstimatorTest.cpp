@@ -68,7 +68,9 @@ class SyntheticPath {
       return;
     }
     // The reference time: the first arrival (or any time before) in 64 ms ticks.
-    std::int64_t first = 0;
+    // (with nothing received, about now: a browser's reference time runs on with its clock).
+    std::int64_t first =
+        (std::chrono::duration_cast<microseconds>(now_.time_since_epoch()) + kOneWayDelay).count();
     for (const auto& packet : pending_) {
       if (packet.arrivalTime) {
         first = packet.arrivalTime->count();
