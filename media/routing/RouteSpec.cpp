@@ -11,6 +11,7 @@ std::array<std::uint8_t, 256> extensionIdMap(const RtpExtensionIds& publisher,
     }
   };
   rename(publisher.absSendTime, subscriber.absSendTime);
+  rename(publisher.transportCc, subscriber.transportCc);
   rename(publisher.audioLevel, subscriber.audioLevel);
   rename(publisher.videoOrientation, subscriber.videoOrientation);
   rename(publisher.playoutDelay, subscriber.playoutDelay);

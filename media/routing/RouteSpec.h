@@ -25,9 +25,11 @@ struct RtpExtensionIds {
 };
 
 // RFC 8285 ids from a publisher's to a subscriber's: the extensions whose values mean the same on
-// both legs (abs-send-time, audio level, orientation, playout delay) are renamed; mid (the
-// subscriber's m-section has another mid, and SSRCs are signalled) and transport-wide-cc (a
-// per-transport sequence the router must generate itself) are erased (0).
+// both legs (abs-send-time, audio level, orientation, playout delay) are renamed; so is
+// transport-wide-cc, whose value the router then overwrites with the subscriber transport's own
+// sequence (the element is kept so the header need not grow); mid (the subscriber's m-section
+// has another mid, and SSRCs are signalled) is erased (0), as is anything the subscriber did not
+// negotiate.
 std::array<std::uint8_t, 256> extensionIdMap(const RtpExtensionIds& publisher,
                                              const RtpExtensionIds& subscriber) noexcept;
 

@@ -11,6 +11,7 @@
 #include "media/wire/RtcpPli.h"
 #include "media/wire/RtcpReceiverReport.h"
 #include "media/wire/RtcpSenderReport.h"
+#include "media/wire/RtcpTransportFeedback.h"
 
 namespace chorus::media {
 
@@ -92,7 +93,7 @@ void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSe
   subscriptions_[spec.stream].push_back(
       {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
        extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{},
-       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride)});
+       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride), addSubscriberLeg(spec)});
   bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
   if (spec.video) {
     requestKeyframe(spec.stream, spec.publisherShard, now);
@@ -108,6 +109,9 @@ void Router::removeSubscription(StreamKey stream, TransportKey subscriber) {
   for (auto it = list.begin(); it != list.end();) {
     if (it->spec.subscriber == subscriber) {
       bySubscriberSsrc_.erase({subscriber, it->spec.ssrc});
+      if (it->leg != nullptr) {
+        removeSubscriberLeg(subscriber);
+      }
       it = list.erase(it);
     } else {
       ++it;
@@ -215,6 +219,7 @@ void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, Tim
   out->setTimestamp(rewrite->timestamp);
   out->setPayloadType(subscription.spec.payloadType);
   out->remapExtensionIds(subscription.extensionIds);
+  stampTransportSequence(subscription, *out, arrival);
   subscription.sent.onPacketSent(out->payload().size());
   sink_.sendRtp(subscription.spec.subscriber, std::move(copy));
   counters_.forwarded.add();
@@ -268,7 +273,7 @@ void Router::drain(TimePoint now) {
             fanOut(borrowed.stream, *view, TimePoint(borrowed.arrival));
           } else if (Subscription* subscription =
                          findSubscription(borrowed.stream, borrowed.retransmitTo)) {
-            resend(*subscription, *view);
+            resend(*subscription, *view, now);
           }
         }
         // Never full: the owner lends at most the ring's capacity at once.
@@ -333,6 +338,8 @@ void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
       }
     } else if (const auto nack = RtcpNack::parse(header)) {
       onNack(from, *nack, now);
+    } else if (const auto transportFeedback = RtcpTransportFeedback::parse(header)) {
+      onSubscriberFeedback(from, *transportFeedback, now);
     } else {
       onReport(from, header, now);
     }
@@ -631,7 +638,7 @@ void Router::answerNack(Subscription& subscription, std::uint16_t outSequence, T
     return;
   }
   // A kept packet parsed when it arrived.
-  resend(subscription, *RtpPacketView::parse(slot->data()));
+  resend(subscription, *RtpPacketView::parse(slot->data()), now);
 }
 
 void Router::answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint now) {
@@ -657,7 +664,7 @@ void Router::answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint
 // RFC 4588 §4: on the subscriber's RTX stream when it negotiated one (its own SSRC, payload
 // type and sequence numbers; the original sequence number first in the payload), else as the
 // original packet again (RFC 4585 §6.2.1 leaves the repair format to the sender).
-void Router::resend(Subscription& subscription, const RtpPacketView& original) {
+void Router::resend(Subscription& subscription, const RtpPacketView& original, TimePoint now) {
   const auto rewrite = subscription.rewriter.retransmission(
       original.ssrc(), original.sequenceNumber(), original.timestamp());
   if (!rewrite) {
@@ -690,6 +697,7 @@ void Router::resend(Subscription& subscription, const RtpPacketView& original) {
   out->setTimestamp(rewrite->timestamp);
   out->setPayloadType(rtx ? spec.rtxPayloadType : spec.payloadType);
   out->remapExtensionIds(subscription.extensionIds);
+  stampTransportSequence(subscription, *out, now);
   sink_.sendRtp(spec.subscriber, std::move(copy));
   counters_.retransmitted.add();
 }
@@ -731,6 +739,76 @@ Router::Subscription* Router::findSubscription(StreamKey stream, TransportKey su
     }
   }
   return nullptr;
+}
+
+}  // namespace chorus::media
+
+namespace chorus::media {
+
+// ---- Transport-cc toward subscribers (docs/architecture.md, "RTCP") ----
+
+Router::SubscriberLeg* Router::addSubscriberLeg(const SubscriptionSpec& spec) {
+  if (spec.subscriberExtensions.transportCc == 0) {
+    return nullptr;
+  }
+  SubscriberLeg& leg = subscriberLegs_[spec.subscriber];
+  ++leg.subscriptions;
+  return &leg;
+}
+
+void Router::removeSubscriberLeg(TransportKey subscriber) {
+  const auto found = subscriberLegs_.find(subscriber);
+  if (found != subscriberLegs_.end() && --found->second.subscriptions == 0) {
+    subscriberLegs_.erase(found);
+  }
+}
+
+// Draft §2: one sequence per transport, in every packet sent on it, retransmissions included.
+// The value goes into the element the publisher's packet carried (renamed to the subscriber's
+// id by extensionIdMap): growing the header would shift the payload, and browsers that
+// negotiate transport-cc send it on every packet. A packet without one goes out without, and
+// does not use up a number (the subscriber would report it lost).
+void Router::stampTransportSequence(const Subscription& subscription, RtpPacketView& out,
+                                    TimePoint now) {
+  if (subscription.leg == nullptr) {
+    return;
+  }
+  const auto element = out.findExtension(subscription.spec.subscriberExtensions.transportCc);
+  if (!element || element->value.size() != 2) {
+    counters_.transportCcUnstamped.add();
+    return;
+  }
+  SubscriberLeg& leg = *subscription.leg;
+  storeBe16(element->value, 0, leg.nextSequence);
+  leg.estimator.onPacketSent(leg.nextSequence, out.bytes().size(), now);
+  ++leg.nextSequence;
+}
+
+void Router::onSubscriberFeedback(TransportKey from, const RtcpTransportFeedback& feedback,
+                                  TimePoint now) {
+  const auto leg = subscriberLegs_.find(from);
+  if (leg == subscriberLegs_.end()) {
+    return;
+  }
+  leg->second.estimator.onFeedback(feedback, now);
+  counters_.transportFeedbackReceived.add();
+}
+
+std::optional<std::uint64_t> Router::subscriberBitrate(TransportKey subscriber) const noexcept {
+  const auto found = subscriberLegs_.find(subscriber);
+  if (found == subscriberLegs_.end()) {
+    return std::nullopt;
+  }
+  return found->second.estimator.estimate();
+}
+
+SubscriberBitrateSummary Router::subscriberBitrates() const noexcept {
+  SubscriberBitrateSummary summary;
+  for (const auto& [transport, leg] : subscriberLegs_) {
+    summary.sum += leg.estimator.estimate();
+    ++summary.count;
+  }
+  return summary;
 }
 
 }  // namespace chorus::media

@@ -17,6 +17,7 @@
 #include "media/routing/SendStatistics.h"
 #include "media/routing/ShardLink.h"
 #include "media/routing/SpeechActivity.h"
+#include "media/routing/SubscriberBandwidthEstimator.h"
 #include "media/routing/TransportCcFeedback.h"
 #include "media/stats/RelaxedCounter.h"
 #include "media/wire/PacketPool.h"
@@ -56,6 +57,15 @@ struct RouterCounters {
   RelaxedCounter nackMissed;     // NACKed packets no longer (or never) in the buffer
   RelaxedCounter nacksSent;      // NACKs sent to publishers
   RelaxedCounter nackGivenUp;    // publisher losses no longer requested (retries exhausted)
+  // Transport-cc toward subscribers (draft-holmer-rmcat-transport-wide-cc-extensions-01).
+  RelaxedCounter transportCcUnstamped;       // sent without a transport-wide sequence number
+  RelaxedCounter transportFeedbackReceived;  // subscribers' transport-cc feedback packets
+};
+
+// The server's estimates of its subscribers' downlinks on one shard, for the metrics scrape.
+struct SubscriberBitrateSummary {
+  std::uint64_t sum = 0;  // bits per second
+  std::size_t count = 0;  // subscriber transports with transport-cc
 };
 
 // The forwarding core of one shard (docs/architecture.md, "Routing"). It owns the routes of the
@@ -119,14 +129,27 @@ class Router {
   // is no such subscription.
   const SendStatistics* sendStatistics(StreamKey stream, TransportKey subscriber) const noexcept;
   std::size_t streamCount() const noexcept { return streams_.size(); }
+  // The estimate of what the subscriber's downlink takes, in bits per second, from its
+  // transport-cc feedback (SubscriberBandwidthEstimator); nothing if the transport has no
+  // subscription here that negotiated transport-cc.
+  std::optional<std::uint64_t> subscriberBitrate(TransportKey subscriber) const noexcept;
+  SubscriberBitrateSummary subscriberBitrates() const noexcept;
 
  private:
+  // The server as the sender on a subscriber's transport that negotiated transport-cc: the
+  // transport-wide sequence shared by all its subscriptions, and what the feedback says.
+  struct SubscriberLeg {
+    SubscriberBandwidthEstimator estimator;
+    std::uint16_t nextSequence = 0;
+    std::size_t subscriptions = 0;
+  };
   struct Subscription {
     SubscriptionSpec spec;
     RtpStreamRewriter rewriter;
     std::array<std::uint8_t, 256> extensionIds{};
     SendStatistics sent;
     std::uint16_t rtxSequence = 0;  // the next sequence number on the subscriber's RTX SSRC
+    SubscriberLeg* leg = nullptr;   // its transport's, if it negotiated transport-cc
   };
   struct Stream {
     PublishedStreamSpec spec;
@@ -183,6 +206,12 @@ class Router {
   void sendTransportFeedback();
   void sendReceiverReports(TimePoint now);
   void sendSenderReports(TimePoint now);
+  // Transport-cc toward subscribers: the sequence they report, their feedback.
+  SubscriberLeg* addSubscriberLeg(const SubscriptionSpec& spec);
+  void removeSubscriberLeg(TransportKey subscriber);
+  void stampTransportSequence(const Subscription& subscription, RtpPacketView& out, TimePoint now);
+  void onSubscriberFeedback(TransportKey from, const RtcpTransportFeedback& feedback,
+                            TimePoint now);
 
   // NACK and RTX (RFC 4585 §6.2.1, RFC 4588 §4).
   std::optional<RtpPacketView> recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
@@ -193,7 +222,7 @@ class Router {
   void onNack(TransportKey from, const RtcpNack& nack, TimePoint now);
   void answerNack(Subscription& subscription, std::uint16_t outSequence, TimePoint now);
   void answerNackRequests(std::size_t peer, ShardLink& outbound, TimePoint now);
-  void resend(Subscription& subscription, const RtpPacketView& original);
+  void resend(Subscription& subscription, const RtpPacketView& original, TimePoint now);
   void maintainRetransmissions(Stream& stream, TimePoint now);
   Subscription* findSubscription(StreamKey stream, TransportKey subscriber);
 
@@ -210,6 +239,8 @@ class Router {
   std::unordered_map<StreamKey, std::vector<Subscription>> subscriptions_;
   std::unordered_map<SsrcKey, Feedback, SsrcKeyHash> bySubscriberSsrc_;
   std::unordered_map<TransportKey, PublisherLeg> publisherLegs_;
+  // Nodes stay put: subscriptions point at their transport's leg.
+  std::unordered_map<TransportKey, SubscriberLeg> subscriberLegs_;
   TimePoint nextTransportFeedback_{};
   TimePoint nextReports_{};
   RouterCounters counters_;

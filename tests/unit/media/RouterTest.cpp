@@ -158,12 +158,16 @@ void expectRewritten(const RecordingRouterSink::Packets& received, const Expecte
     const std::vector<std::uint8_t> payload(view->payload().begin(), view->payload().end());
     const auto source = static_cast<std::uint16_t>(sourceFirst + i);
     EXPECT_EQ(payload, payloadOf(publisherPacket(kPublisherSsrc, source, 0)));
-    // abs-send-time renamed with its value intact; mid and transport-cc erased.
+    // abs-send-time renamed with its value intact; transport-cc renamed and numbered on the
+    // subscriber's transport from 0; mid erased.
     std::vector<std::uint8_t> ids;
     for (auto it = view->extensions(); auto element = it.next();) {
       ids.push_back(element->id);
     }
-    EXPECT_EQ(ids, std::vector<std::uint8_t>{expected.ids.absSendTime});
+    EXPECT_EQ(ids, (std::vector<std::uint8_t>{expected.ids.absSendTime, expected.ids.transportCc}));
+    const auto transportCc = view->findExtension(expected.ids.transportCc);
+    ASSERT_TRUE(transportCc);
+    EXPECT_EQ(loadBe16(transportCc->value, 0), i);
     const auto absSendTime = view->findExtension(expected.ids.absSendTime);
     ASSERT_TRUE(absSendTime);
     EXPECT_EQ(std::vector<std::uint8_t>(absSendTime->value.begin(), absSendTime->value.end()),

@@ -15,6 +15,7 @@
 #include "media/wire/RtcpNack.h"
 #include "media/wire/RtcpPli.h"
 #include "media/wire/RtcpSenderReport.h"
+#include "media/wire/RtcpTransportFeedback.h"
 #include "tests/support/AllocationCounter.h"
 #include "tests/unit/media/RouterTestSupport.h"
 
@@ -124,6 +125,29 @@ TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
   for (std::size_t i = 0; i < kWarmUp; ++i) {
     source.publish(shard, now += std::chrono::milliseconds(10));
   }
+  // The first subscriber's transport-cc feedback every 10 packets, all received 10 ms apart:
+  // each subscriber's transport numbers its packets from 0, so packet n carries n.
+  constexpr std::size_t kFeedbackEvery = 10;
+  const auto subscriberFeedback = [&shard](std::size_t last, TimePoint at) {
+    std::array<RtcpTransportFeedback::PacketArrival, kFeedbackEvery> arrivals{};
+    constexpr std::int64_t kTenMs = 10'000;
+    const std::size_t first = last + 1 - kFeedbackEvery;
+    for (std::size_t k = 0; k < kFeedbackEvery; ++k) {
+      arrivals[k] = {static_cast<std::uint16_t>(first + k),
+                     std::chrono::microseconds(static_cast<std::int64_t>(first + k) * kTenMs)};
+    }
+    const auto referenceTime =
+        static_cast<std::int32_t>(static_cast<std::int64_t>(first) * kTenMs /
+                                  RtcpTransportFeedback::kReferenceTimeTick.count());
+    std::array<std::uint8_t, 128> bytes{};
+    const auto size = RtcpTransportFeedback::build(bytes,
+                                                   {.senderSsrc = 0xFEED,
+                                                    .mediaSsrc = subscription(10, 0).ssrc,
+                                                    .referenceTime = referenceTime},
+                                                   arrivals);
+    const PacketRef packet = packetIn(shard.pool, std::span(bytes).first(size.value_or(0)));
+    shard.router.onRtcp(10, packet, at);
+  };
   // A publisher SR, so that the router's SRs to the subscribers run too (RFC 3550 §6.4.1).
   std::array<std::uint8_t, 64> srBytes{};
   const auto srSize = RtcpSenderReport::build(
@@ -138,12 +162,20 @@ TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
       const PacketRef packet = packetIn(shard.pool, sr);
       shard.router.onRtcp(kPublisher, packet, now);
     }
+    if ((kWarmUp + i) % kFeedbackEvery == kFeedbackEvery - 1) {
+      subscriberFeedback(kWarmUp + i, now);
+    }
     shard.router.tick(now);
   }
   const test::AllocationCount after = test::allocationsOnThisThread();
   EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
       << "operator new for " << kPackets << " packets fanned out to " << kSubscribers
-      << ", with transport-cc feedback, RRs and SRs";
+      << ", with transport-cc feedback both ways, RRs and SRs";
+  EXPECT_EQ(shard.router.counters().transportFeedbackReceived.value(), kPackets / kFeedbackEvery);
+  EXPECT_EQ(shard.router.counters().transportCcUnstamped.value(), 0U);
+  // About 0.85 Mbit/s acknowledged: the estimate rises from the start towards 1.5 times that.
+  EXPECT_GT(shard.router.subscriberBitrate(10).value_or(0),
+            SubscriberBandwidthEstimator::kStartBitrate);
   // 20 s at 10 ms a packet: feedback every 50 ms, reports every second.
   EXPECT_GE(shard.router.counters().transportFeedbackSent.value(), 390U);
   EXPECT_GE(shard.router.counters().receiverReportsSent.value(), 19U);
