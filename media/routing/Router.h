@@ -189,7 +189,7 @@ class Router {
   };
 
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
-  void measureSpeech(Stream& stream, const RtpPacketView& view);
+  static void measureSpeech(Stream& stream, const RtpPacketView& view);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
   void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now);
   void lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders);
