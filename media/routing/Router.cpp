@@ -310,6 +310,12 @@ void Router::tick(TimePoint now) {
     }
   }
   sendReports(now);
+  if (now >= nextEstimateSnapshot_) {
+    nextEstimateSnapshot_ = now + std::chrono::seconds(1);
+    const SubscriberBitrateSummary summary = subscriberBitrates();
+    counters_.subscriberEstimateSumBps.store(summary.sum, std::memory_order_relaxed);
+    counters_.subscriberEstimates.store(summary.count, std::memory_order_relaxed);
+  }
 }
 
 void Router::takeBack(PacketSlot& slot) {

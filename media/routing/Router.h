@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -60,6 +61,10 @@ struct RouterCounters {
   // Transport-cc toward subscribers (draft-holmer-rmcat-transport-wide-cc-extensions-01).
   RelaxedCounter transportCcUnstamped;       // sent without a transport-wide sequence number
   RelaxedCounter transportFeedbackReceived;  // subscribers' transport-cc feedback packets
+  // A snapshot of subscriberBitrates(), taken on the tick once a second for the metrics
+  // scrape, which must not read the router's maps.
+  std::atomic<std::uint64_t> subscriberEstimateSumBps{0};
+  std::atomic<std::uint64_t> subscriberEstimates{0};
 };
 
 // The server's estimates of its subscribers' downlinks on one shard, for the metrics scrape.
@@ -243,6 +248,7 @@ class Router {
   std::unordered_map<TransportKey, SubscriberLeg> subscriberLegs_;
   TimePoint nextTransportFeedback_{};
   TimePoint nextReports_{};
+  TimePoint nextEstimateSnapshot_{};
   RouterCounters counters_;
 };
 

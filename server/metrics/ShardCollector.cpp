@@ -106,7 +106,22 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
     addSample(retransmission, static_cast<double>(retransmissions[i]),
               {{"event", std::string(kEvents[i])}});
   }
-  return {forwarded, lent, drops, keyframes, rtcp, retransmission};
+  auto estimateSum = gaugeFamily(
+      "chorus_subscriber_estimated_bitrate_bps_sum",
+      "Sum of the bandwidth estimates of subscriber transports (from their transport-cc "
+      "feedback); divide by chorus_subscriber_estimates for the mean");
+  auto estimates =
+      gaugeFamily("chorus_subscriber_estimates", "Subscriber transports with a bandwidth estimate");
+  double sum = 0;
+  double count = 0;
+  for (std::size_t index = 0; index < shards_.size(); ++index) {
+    const media::RouterCounters& counters = shards_.shard(index).routerCounters();
+    sum += static_cast<double>(counters.subscriberEstimateSumBps.load(std::memory_order_relaxed));
+    count += static_cast<double>(counters.subscriberEstimates.load(std::memory_order_relaxed));
+  }
+  addSample(estimateSum, sum);
+  addSample(estimates, count);
+  return {forwarded, lent, drops, keyframes, rtcp, retransmission, estimateSum, estimates};
 }
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {

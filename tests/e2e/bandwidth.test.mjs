@@ -104,5 +104,12 @@ test('a two-party call keeps its send rate and frame rate, and sees the server\'
       t.diagnostic(`chorus_router_rtcp_sent_total{type="${type}"} ${sent}`);
       assert.ok(sent > 0, `no ${type} sent`);
     }
+    // The server's own estimate of each subscriber's downlink, from the transport-cc feedback
+    // the subscribers send about the packets it stamped: reported, with a plausible range.
+    const estimates = sampleValue(samples, 'chorus_subscriber_estimates') ?? 0;
+    const sum = sampleValue(samples, 'chorus_subscriber_estimated_bitrate_bps_sum') ?? 0;
+    t.diagnostic(`subscriber estimates: ${estimates}, mean ${Math.round(sum / (estimates || 1))} bit/s`);
+    assert.ok(estimates >= 2, `expected an estimate for both subscribers, got ${estimates}`);
+    assert.ok(sum / estimates >= 50_000 && sum / estimates <= 20_000_000, `mean ${sum / estimates}`);
   });
 });
