@@ -82,6 +82,7 @@ signaling::RoomPolicy roomPolicy(const Config::Rooms& config) {
   policy.maxParticipants = config.maxParticipants;
   policy.emptyRoomGrace = config.emptyRoomGrace;
   policy.resumeWindow = config.resumeWindow;
+  policy.videoBitrate = {config.maxVideoBitrateKbps, config.minVideoBitrateKbps};
   policy.capabilities.videoCodecs.clear();
   for (const auto codec : config.videoCodecs) {
     policy.capabilities.videoCodecs.push_back(signaling::CodecPreference::of(codec));

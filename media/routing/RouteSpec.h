@@ -43,6 +43,9 @@ struct PublishedStreamSpec {
   std::uint32_t rtxSsrc = 0;  // its RTX SSRC (RFC 4588), 0 if none
   std::uint8_t payloadType = 0;
   RtpExtensionIds extensions;
+  // Video only: what the publisher may send on it, told by REMB (docs/signaling.md, "Bitrate");
+  // 0 is no cap.
+  std::uint32_t maxBitrateBps = 0;
 
   friend bool operator==(const PublishedStreamSpec&, const PublishedStreamSpec&) = default;
 };

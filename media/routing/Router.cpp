@@ -10,6 +10,7 @@
 #include "media/wire/RtcpFir.h"
 #include "media/wire/RtcpPli.h"
 #include "media/wire/RtcpReceiverReport.h"
+#include "media/wire/RtcpRemb.h"
 #include "media/wire/RtcpSenderReport.h"
 #include "media/wire/RtcpTransportFeedback.h"
 
@@ -32,6 +33,9 @@ void Router::connect(std::size_t peer, ShardLink& outbound, ShardLink& inbound) 
 }
 
 void Router::addPublishedStream(const PublishedStreamSpec& spec) {
+  if (recap(spec)) {
+    return;
+  }
   removePublishedStream(spec.key);
   Stream& stream = streams_[spec.key];
   stream.spec = spec;
@@ -44,6 +48,9 @@ void Router::addPublishedStream(const PublishedStreamSpec& spec) {
   bySsrc_[{spec.publisher, spec.ssrc}] = spec.key;
   if (spec.rtxSsrc != 0) {
     byRtxSsrc_[{spec.publisher, spec.rtxSsrc}] = spec.key;
+  }
+  if (spec.maxBitrateBps != 0) {
+    sendBitrateCap(spec.publisher);
   }
 }
 
@@ -310,6 +317,7 @@ void Router::tick(TimePoint now) {
     }
   }
   sendReports(now);
+  sendBitrateCaps(now);
   if (now >= nextEstimateSnapshot_) {
     nextEstimateSnapshot_ = now + std::chrono::seconds(1);
     const SubscriberBitrateSummary summary = subscriberBitrates();
@@ -815,6 +823,68 @@ SubscriberBitrateSummary Router::subscriberBitrates() const noexcept {
     ++summary.count;
   }
   return summary;
+}
+
+// ---- Bitrate caps (docs/signaling.md, "Bitrate") ----
+
+// The same stream with another cap (the room grew or shrank): updated in place, so its
+// retransmission buffer, statistics and throttle carry on, and the publisher told at once.
+bool Router::recap(const PublishedStreamSpec& spec) {
+  const auto found = streams_.find(spec.key);
+  if (found == streams_.end()) {
+    return false;
+  }
+  PublishedStreamSpec& installed = found->second.spec;
+  PublishedStreamSpec recapped = installed;
+  recapped.maxBitrateBps = spec.maxBitrateBps;
+  if (recapped != spec) {
+    return false;
+  }
+  if (installed.maxBitrateBps != spec.maxBitrateBps) {
+    installed.maxBitrateBps = spec.maxBitrateBps;
+    sendBitrateCap(spec.publisher);
+  }
+  return true;
+}
+
+void Router::sendBitrateCaps(TimePoint now) {
+  if (now < nextBitrateCaps_) {
+    return;
+  }
+  nextBitrateCaps_ = now + kBitrateCapInterval;
+  for (const auto& [transport, leg] : publisherLegs_) {
+    sendBitrateCap(transport);
+  }
+}
+
+// draft-alvestrand-rmcat-remb-03 §2: a REMB bounds what the sender sends on the SSRCs it lists,
+// together; libwebrtc applies it to its whole estimate. So one REMB per publisher transport,
+// the sum of its capped video streams' caps (audio, a few dozen kbit/s, comes out of it).
+void Router::sendBitrateCap(TransportKey publisher) {
+  constexpr std::size_t kMaxCappedStreams = 16;
+  std::array<std::uint32_t, kMaxCappedStreams> ssrcs{};
+  std::size_t count = 0;
+  std::uint64_t bitrateBps = 0;
+  for (const auto& [key, stream] : streams_) {
+    if (stream.spec.publisher == publisher && stream.spec.maxBitrateBps != 0 &&
+        count < ssrcs.size()) {
+      ssrcs[count++] = stream.spec.ssrc;
+      bitrateBps += stream.spec.maxBitrateBps;
+    }
+  }
+  if (count == 0) {
+    return;
+  }
+  PacketRef packet = sink_.allocatePacket();
+  if (!packet) {
+    counters_.poolExhausted.add();
+    return;
+  }
+  // At most 16 SSRCs: 20 + 64 bytes fit in a slot.
+  packet->length =
+      *RtcpRemb::build(packet->bytes, kServerSsrc, bitrateBps, std::span(ssrcs).first(count));
+  sink_.sendRtcp(publisher, std::move(packet));
+  counters_.rembsSent.add();
 }
 
 }  // namespace chorus::media

@@ -52,6 +52,7 @@ struct RouterCounters {
   RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
   RelaxedCounter receiverReportsSent;    // RRs sent to publishers
   RelaxedCounter senderReportsSent;      // SRs sent to subscribers
+  RelaxedCounter rembsSent;              // REMBs sent to publishers (their bitrate caps)
   // NACK and RTX (RFC 4585 §6.2.1, RFC 4588).
   RelaxedCounter rtxRecovered;   // publisher RTX packets routed as the originals they carry
   RelaxedCounter retransmitted;  // packets resent to subscribers for their NACKs
@@ -93,6 +94,9 @@ class Router {
   // RRs to publishers and SRs to subscribers: RFC 3550 §6.2 leaves the interval to the
   // session's bandwidth; browsers report about once a second, and so does the server.
   static constexpr std::chrono::milliseconds kReportInterval{1000};
+  // A publisher's bitrate cap is repeated this often (and sent at once when it changes):
+  // libwebrtc lets a REMB bound its estimate until a newer one comes.
+  static constexpr std::chrono::milliseconds kBitrateCapInterval{1000};
 
   Router(std::size_t shard, PacketPool& pool, RouterSink& sink);
   Router(const Router&) = delete;
@@ -218,6 +222,11 @@ class Router {
   void onSubscriberFeedback(TransportKey from, const RtcpTransportFeedback& feedback,
                             TimePoint now);
 
+  // Bitrate caps to publishers (docs/signaling.md, "Bitrate").
+  bool recap(const PublishedStreamSpec& spec);
+  void sendBitrateCaps(TimePoint now);
+  void sendBitrateCap(TransportKey publisher);
+
   // NACK and RTX (RFC 4585 §6.2.1, RFC 4588 §4).
   std::optional<RtpPacketView> recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
                                               const Stream& stream);
@@ -249,6 +258,7 @@ class Router {
   TimePoint nextTransportFeedback_{};
   TimePoint nextReports_{};
   TimePoint nextEstimateSnapshot_{};
+  TimePoint nextBitrateCaps_{};
   RouterCounters counters_;
 };
 

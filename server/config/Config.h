@@ -89,6 +89,10 @@ struct Config {
         signaling::VideoCodec::kVp8, signaling::VideoCodec::kVp9,
         signaling::VideoCodec::kH264ConstrainedBaseline, signaling::VideoCodec::kH264Main,
         signaling::VideoCodec::kAv1};
+    // The cap on a publisher's video (docs/signaling.md, "Bitrate"): the most, in a two-person
+    // room, and the least it is lowered to as the room's video publishers grow; 0: no cap.
+    std::uint32_t maxVideoBitrateKbps = 2500;
+    std::uint32_t minVideoBitrateKbps = 300;
   };
   struct Auth {
     // YAML map of application key -> HS256 secret; empty: no application, every token refused.

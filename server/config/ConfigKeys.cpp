@@ -282,6 +282,7 @@ std::vector<ConfigKey> buildKeys() {
   constexpr std::uint64_t kMaxMessageRate = 10000;
   constexpr std::uint64_t kMaxConnections = 1000000;
   constexpr std::uint64_t kMaxParticipants = 10000;
+  constexpr std::uint64_t kMaxVideoBitrateKbps = 100000;
   return {
       boolKey(
           "dev_mode",
@@ -414,6 +415,15 @@ std::vector<ConfigKey> buildKeys() {
           "a room's participants share one worker up to this many; the next as many go to the "
           "next worker",
           [](auto& c) -> auto& { return c.rooms.membersPerWorker; }, 1, kMaxParticipants),
+      numberKey(
+          "rooms.max_video_bitrate_kbps",
+          "kbit/s a publisher's video may use in a two-person room (b=AS and REMB); lowered as "
+          "the room's video publishers grow; 0: no cap",
+          [](auto& c) -> auto& { return c.rooms.maxVideoBitrateKbps; }, 0, kMaxVideoBitrateKbps),
+      numberKey(
+          "rooms.min_video_bitrate_kbps",
+          "the least kbit/s a publisher's video is capped at however large the room",
+          [](auto& c) -> auto& { return c.rooms.minVideoBitrateKbps; }, 0, kMaxVideoBitrateKbps),
       secondsKey(
           "rooms.empty_room_grace_seconds",
           "a room whose last participant left closes after this long if nobody joins",

@@ -61,7 +61,7 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
       "the buffer, publisher RTX recovered, NACKs sent to publishers, publisher losses given up");
   std::array<std::uint64_t, 5> retransmissions{};
   std::array<std::uint64_t, 6> dropped{};
-  std::array<std::uint64_t, 3> rtcpSent{};
+  std::array<std::uint64_t, 4> rtcpSent{};
   std::uint64_t forwardedCount = 0;
   std::uint64_t lentCount = 0;
   std::uint64_t keyframeCount = 0;
@@ -74,6 +74,7 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
     rtcpSent[0] += counters.transportFeedbackSent.value();
     rtcpSent[1] += counters.receiverReportsSent.value();
     rtcpSent[2] += counters.senderReportsSent.value();
+    rtcpSent[3] += counters.rembsSent.value();
     const std::array<const media::RelaxedCounter*, 6> reasons{
         &counters.unknownStream, &counters.malformed, &counters.rtxDropped,
         &counters.duplicate,     &counters.ringFull,  &counters.poolExhausted};
@@ -95,8 +96,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   for (std::size_t i = 0; i < kReasons.size(); ++i) {
     addSample(drops, static_cast<double>(dropped[i]), {{"reason", std::string(kReasons[i])}});
   }
-  constexpr std::array<std::string_view, 3> kRtcpTypes{"transport_cc", "receiver_report",
-                                                       "sender_report"};
+  constexpr std::array<std::string_view, 4> kRtcpTypes{"transport_cc", "receiver_report",
+                                                       "sender_report", "remb"};
   for (std::size_t i = 0; i < kRtcpTypes.size(); ++i) {
     addSample(rtcp, static_cast<double>(rtcpSent[i]), {{"type", std::string(kRtcpTypes[i])}});
   }

@@ -161,6 +161,21 @@ void describeLocalTransport(MediaDescription& section, const LocalTransport& loc
   section.rtcpMux = true;
 }
 
+void capVideoBitrate(SessionDescription& answer, std::uint32_t kbps) {
+  for (auto& section : answer.media) {
+    if (section.media != "video" || section.port == 0) {
+      continue;
+    }
+    std::erase_if(section.fields, [](const SdpLine& line) { return line.type == 'b'; });
+    if (kbps == 0) {
+      continue;
+    }
+    // RFC 8866 §5: b= follows c= in a media description.
+    section.fields.push_back({'b', "AS:" + std::to_string(kbps)});
+    section.fields.push_back({'b', "TIAS:" + std::to_string(std::uint64_t{kbps} * 1000)});
+  }
+}
+
 SessionDescription chorusSession(std::string_view sessionId, std::uint64_t version) {
   SessionDescription session;
   session.origin = {"chorus", std::string(sessionId), std::to_string(version), "IN", "IP4",

@@ -64,6 +64,11 @@ PublishAnswer answerPublish(const SessionDescription& offer, const MediaCapabili
                             const LocalTransport& local, const media::DtlsFingerprint& fingerprint,
                             media::DtlsRole localRole);
 
+// Caps what the publisher sends on each accepted video m-section of `answer` at `kbps` (0: no
+// cap): b=AS (RFC 8866 §5.8, kilobits per second) and b=TIAS (RFC 3890 §6.2, bits per second
+// without IP and UDP overhead), replacing any b= line already there.
+void capVideoBitrate(SessionDescription& answer, std::uint32_t kbps);
+
 // Records `id` as the local id of the extension `uri`, if it is one the router reads.
 void assignExtensionId(media::RtpExtensionIds& ids, std::string_view uri, std::uint8_t id);
 

@@ -369,6 +369,9 @@ RequestOutcome RoomRegistry::publish(ParticipantConnection& connection, std::str
   }
   participant->tracks = std::move(tracks);
   participant->publishedSections = std::move(answer.sections);
+  // The ceiling, not the room's current cap: a browser keeps the lower of b=AS and REMB, so
+  // REMB alone lowers it as the room grows and raises it again as the room shrinks.
+  capVideoBitrate(answer.answer, policy_.videoBitrate.maxKbps);
   if (!reuse) {
     notify(*participant,
            event("transport_state", {{"transport", "publish"}, {"state", toString(slot.state)}}));
@@ -716,10 +719,33 @@ MediaCapabilities RoomRegistry::roomCapabilities(const Room& room) const {
   return capabilities;
 }
 
+std::uint32_t RoomRegistry::videoBitrateCapKbps(const Room& room) const {
+  const auto videoPublishers = std::count_if(
+      room.participants.begin(), room.participants.end(), [](const auto& participant) {
+        return std::any_of(participant->tracks.begin(), participant->tracks.end(),
+                           [](const PublishedTrack& track) { return track.kind == "video"; });
+      });
+  return policy_.videoBitrate.capKbps(static_cast<std::size_t>(videoPublishers));
+}
+
+namespace {
+
+// The same route but for the bitrate cap: the router updates the stream in place, keeping its
+// retransmission buffer and statistics, rather than removing and adding it again.
+bool onlyCapDiffers(const media::PublishedStreamSpec& wanted,
+                    const media::PublishedStreamSpec& installed) {
+  media::PublishedStreamSpec same = wanted;
+  same.maxBitrateBps = installed.maxBitrateBps;
+  return same == installed;
+}
+
+}  // namespace
+
 void RoomRegistry::syncRoutes(Room& room) {
   const auto usable = [](const TransportSlot& slot) {
     return slot.open && slot.state != TransportState::kFailed;
   };
+  const std::uint32_t videoCapBps = videoBitrateCapKbps(room) * 1000;
   // What the routes should be: every track of a usable publish transport...
   std::map<media::StreamKey, media::PublishedStreamSpec> streams;
   std::map<std::string_view, const PublishedTrack*> tracks;  // by track id
@@ -742,7 +768,8 @@ void RoomRegistry::syncRoutes(Room& room) {
                             .ssrc = ssrc,
                             .rtxSsrc = rtxSsrc,
                             .payloadType = section->codec.payloadType,
-                            .extensions = section->extensionIds()};
+                            .extensions = section->extensionIds(),
+                            .maxBitrateBps = track.kind == "video" ? videoCapBps : 0};
       tracks[track.id] = &track;
     }
   }
@@ -780,7 +807,7 @@ void RoomRegistry::syncRoutes(Room& room) {
   // The differences, removals first so a replaced route is never installed twice.
   for (const auto& [key, installed] : room.streams) {
     const auto wanted = streams.find(key);
-    if (wanted == streams.end() || wanted->second != installed) {
+    if (wanted == streams.end() || !onlyCapDiffers(wanted->second, installed)) {
       transports_.unpublishStream(installed);
     }
   }

@@ -18,6 +18,7 @@
 #include "signaling/room/MediaTransports.h"
 #include "signaling/room/Participant.h"
 #include "signaling/room/Room.h"
+#include "signaling/room/VideoBitrateLimits.h"
 #include "signaling/sdp/MediaNegotiation.h"
 #include "signaling/ws/SignalingError.h"
 
@@ -29,6 +30,7 @@ struct RoomPolicy {
   std::chrono::seconds emptyRoomGrace{10};
   std::chrono::seconds resumeWindow{15};
   MediaCapabilities capabilities = MediaCapabilities::defaults();
+  VideoBitrateLimits videoBitrate;
 };
 
 // A request's outcome: a result object, or an error code and a message for people.
@@ -134,6 +136,8 @@ class RoomRegistry {
   void syncRoutes(Room& room);
   std::optional<CodecPreference> roomVideoCodec(const Room& room) const;
   MediaCapabilities roomCapabilities(const Room& room) const;
+  // The cap on each publisher's video in the room as it is now (docs/signaling.md, "Bitrate").
+  std::uint32_t videoBitrateCapKbps(const Room& room) const;
 
   RoomPolicy policy_;
   MediaTransports& transports_;

@@ -48,6 +48,7 @@ class FakeMediaTransports : public signaling::MediaTransports {
   }
   void unpublishStream(const media::PublishedStreamSpec& stream) override {
     streams.erase(stream.key);
+    unpublished.push_back(stream.key);
   }
   void subscribe(const media::SubscriptionSpec& subscription,
                  signaling::TransportId publisher) override {
@@ -68,6 +69,7 @@ class FakeMediaTransports : public signaling::MediaTransports {
   std::vector<signaling::TransportId> closed;
   std::vector<Restart> restarts;
   std::vector<signaling::Placement> placements;  // of every reserve()
+  std::vector<media::StreamKey> unpublished;     // of every unpublishStream()
   // The routes as the media plane would hold them.
   std::map<media::StreamKey, media::PublishedStreamSpec> streams;
   std::map<std::pair<signaling::TransportId, media::StreamKey>,

@@ -532,6 +532,8 @@ async function sendSideStats() {
       result.framesPerSecond = report.framesPerSecond;
       result.targetBitrate = report.targetBitrate;
       result.qualityLimitationReason = report.qualityLimitationReason;
+      result.bytesSent = report.bytesSent;
+      result.timestamp = report.timestamp;
     } else if (report.type === 'candidate-pair' &&
                (report.id === selectedPair || (!selectedPair && report.nominated))) {
       result.availableOutgoingBitrate = report.availableOutgoingBitrate;

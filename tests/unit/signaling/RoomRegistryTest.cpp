@@ -413,5 +413,84 @@ TEST_F(RoomRegistryTest, ActiveSpeakersAreTheLoudestAnnouncedOnlyOnChange) {
   EXPECT_TRUE(lastEvent(alice_).at("participant_ids").as_array().empty());
 }
 
+// docs/signaling.md, "Bitrate": the answer's b= lines on video and the routes' caps follow the
+// number of video publishers; a changed cap re-installs a stream without removing it first.
+std::vector<SdpLine> videoBandwidth(const RequestOutcome& published) {
+  const auto answer = SessionDescription::parse(published.result.at("sdp").as_string());
+  std::vector<SdpLine> lines;
+  for (const auto& section : answer.description->media) {
+    for (const auto& field : section.fields) {
+      if (field.type == 'b') {
+        EXPECT_EQ(section.media, "video");
+        lines.push_back(field);
+      }
+    }
+  }
+  return lines;
+}
+
+std::vector<std::uint32_t> videoCaps(const test::FakeMediaTransports& transports) {
+  std::vector<std::uint32_t> caps;
+  for (const auto& [key, stream] : transports.streams) {
+    if (stream.video) {
+      caps.push_back(stream.maxBitrateBps);
+    } else {
+      EXPECT_EQ(stream.maxBitrateBps, 0U);
+    }
+  }
+  return caps;
+}
+
+TEST_F(RoomRegistryTest, VideoCapsFollowTheNumberOfVideoPublishers) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  ASSERT_FALSE(join(carol_, "carol").error);
+  const std::string offer = readSdp("chromium-156-getusermedia-offer.sdp");
+  const auto alice = rooms_.publish(alice_, offer);
+  ASSERT_FALSE(alice.error) << alice.message;
+  EXPECT_EQ(videoBandwidth(alice), (std::vector<SdpLine>{{'b', "AS:2500"}, {'b', "TIAS:2500000"}}));
+  EXPECT_EQ(videoCaps(transports_), (std::vector<std::uint32_t>{2'500'000}));
+  // The REMBs that follow are honoured: the answer accepts goog-remb for VP8.
+  const auto answer = SessionDescription::parse(alice.result.at("sdp").as_string());
+  const MediaDescription& video = answer.description->media[1];
+  const auto feedback = video.rtcpFeedbackOf(video.rtpMaps.front().payloadType);
+  EXPECT_TRUE(std::any_of(feedback.begin(), feedback.end(),
+                          [](const RtcpFeedback& f) { return f.type == "goog-remb"; }));
+
+  const auto bob = rooms_.publish(bob_, offer);
+  ASSERT_FALSE(bob.error) << bob.message;
+  EXPECT_EQ(videoBandwidth(bob), (std::vector<SdpLine>{{'b', "AS:2500"}, {'b', "TIAS:2500000"}}));
+  EXPECT_EQ(videoCaps(transports_), (std::vector<std::uint32_t>{2'500'000, 2'500'000}));
+
+  // A third: 2500 × 2 / 3, for everyone, the streams updated rather than removed. The answer
+  // keeps the ceiling: REMB carries the cap, which may rise again.
+  const auto carol = rooms_.publish(carol_, offer);
+  ASSERT_FALSE(carol.error) << carol.message;
+  EXPECT_EQ(videoBandwidth(carol), (std::vector<SdpLine>{{'b', "AS:2500"}, {'b', "TIAS:2500000"}}));
+  EXPECT_EQ(videoCaps(transports_), (std::vector<std::uint32_t>{1'666'000, 1'666'000, 1'666'000}));
+  EXPECT_TRUE(transports_.unpublished.empty());
+
+  // Carol leaves: the others go back up; only her streams are removed.
+  ASSERT_FALSE(rooms_.leave(carol_).error);
+  EXPECT_EQ(videoCaps(transports_), (std::vector<std::uint32_t>{2'500'000, 2'500'000}));
+  EXPECT_EQ(transports_.unpublished.size(), 2U);  // her audio and video
+}
+
+TEST(VideoBitrateLimitsTest, TwiceTheMaxSharedAmongVideoPublishersWithinTheBounds) {
+  const VideoBitrateLimits limits{.maxKbps = 2500, .minKbps = 300};
+  EXPECT_EQ(limits.capKbps(0), 2500U);
+  EXPECT_EQ(limits.capKbps(1), 2500U);
+  EXPECT_EQ(limits.capKbps(2), 2500U);
+  EXPECT_EQ(limits.capKbps(3), 1666U);
+  EXPECT_EQ(limits.capKbps(4), 1250U);
+  EXPECT_EQ(limits.capKbps(6), 833U);
+  EXPECT_EQ(limits.capKbps(16), 312U);
+  EXPECT_EQ(limits.capKbps(17), 300U);
+  EXPECT_EQ(limits.capKbps(1000), 300U);
+  // No cap, and a floor above the ceiling: the ceiling wins.
+  EXPECT_EQ((VideoBitrateLimits{.maxKbps = 0, .minKbps = 300}).capKbps(5), 0U);
+  EXPECT_EQ((VideoBitrateLimits{.maxKbps = 200, .minKbps = 300}).capKbps(5), 200U);
+}
+
 }  // namespace
 }  // namespace chorus::signaling
