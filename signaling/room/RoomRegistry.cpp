@@ -595,6 +595,7 @@ void RoomRegistry::onAudioLevels(
         [](const Participant* a, const Participant* b) { return a->loudness > b->loudness; });
     speaking.resize(std::min(speaking.size(), kMostSpeakers));
     std::vector<std::string> ids;
+    ids.reserve(speaking.size());
     for (const Participant* participant : speaking) {
       ids.push_back(participant->id);
     }
