@@ -100,7 +100,8 @@ void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSe
   subscriptions_[spec.stream].push_back(
       {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
        extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{},
-       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride), addSubscriberLeg(spec)});
+       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride), addSubscriberLeg(spec),
+       std::nullopt, 0});
   bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
   if (spec.video) {
     requestKeyframe(spec.stream, spec.publisherShard, now);
@@ -289,6 +290,10 @@ void Router::drain(TimePoint now) {
       std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with the one in lend()
     } while (inbound.packets.sizeApprox() > 0);
     ShardLink& outbound = *link.outbound;
+    RelayedSenderReport report;
+    while (inbound.senderReports.tryPop(report)) {
+      storeRelayedSenderReport(report);
+    }
     StreamKey requested = 0;
     while (outbound.keyframeRequests.tryPop(requested)) {
       requestKeyframe(requested, shard_, now);
@@ -437,8 +442,9 @@ void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now
   if (const auto sr = RtcpSenderReport::parse(header)) {
     const RtcpSenderInfo info = sr->senderInfo();
     if (const auto stream = bySsrc_.find({from, info.ssrc}); stream != bySsrc_.end()) {
-      streams_.find(stream->second)
-          ->second.received.onSenderReport(info.ntpTimestamp, info.rtpTimestamp, now);
+      Stream& published = streams_.find(stream->second)->second;
+      published.received.onSenderReport(info.ntpTimestamp, info.rtpTimestamp, now);
+      relaySenderReport(published, info, now);
     }
     for (std::size_t i = 0; i < sr->reportBlockCount(); ++i) {
       onBlock(sr->reportBlock(i));
@@ -447,6 +453,33 @@ void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now
     for (std::size_t i = 0; i < rr->reportBlockCount(); ++i) {
       onBlock(rr->reportBlock(i));
     }
+  }
+}
+
+// NOTE: the peer is not woken: its SRs go out on its tick, which drains the ring first, and the
+// pair is carried forward from the arrival time, so a report read late maps the same.
+void Router::relaySenderReport(const Stream& stream, const RtcpSenderInfo& info, TimePoint now) {
+  for (std::size_t peer = 0; peer < links_.size(); ++peer) {
+    if (peer == shard_ || stream.subscribersOn[peer] == 0) {
+      continue;
+    }
+    if (!links_[peer].outbound->senderReports.tryPush(
+            RelayedSenderReport{stream.spec.key, info.ssrc, info.ntpTimestamp, info.rtpTimestamp,
+                                now.time_since_epoch()})) {
+      counters_.ringFull.add();
+    }
+  }
+}
+
+void Router::storeRelayedSenderReport(const RelayedSenderReport& report) {
+  const auto found = subscriptions_.find(report.stream);
+  if (found == subscriptions_.end()) {
+    return;
+  }
+  for (Subscription& subscription : found->second) {
+    subscription.relayedReport =
+        SenderReportMapping{report.ntpTimestamp, report.rtpTimestamp, TimePoint(report.arrival)};
+    subscription.relayedSsrc = report.ssrc;
   }
 }
 
@@ -515,16 +548,18 @@ void Router::sendReceiverReports(TimePoint now) {
 
 void Router::sendSenderReports(TimePoint now) {
   for (auto& [key, list] : subscriptions_) {
-    const auto stream = streams_.find(key);
-    if (stream == streams_.end()) {
-      continue;  // published on another shard: its SRs arrive there
-    }
+    const auto found = streams_.find(key);
+    const Stream* local = found == streams_.end() ? nullptr : &found->second;
     for (Subscription& subscription : list) {
-      if (subscription.rewriter.sourceSsrc() != stream->second.spec.ssrc) {
+      // The pair maps through the rewriter's offset only while it rewrites the SSRC the SR is
+      // about (not just after the publisher changed it).
+      const std::uint32_t source = local != nullptr ? local->spec.ssrc : subscription.relayedSsrc;
+      if (subscription.rewriter.sourceSsrc() != source) {
         continue;
       }
       const auto info = subscription.sent.senderInfo(
-          subscription.spec.ssrc, stream->second.received.lastSenderReport(),
+          subscription.spec.ssrc,
+          local != nullptr ? local->received.lastSenderReport() : subscription.relayedReport,
           subscription.rewriter.timestampOffset(), subscription.spec.clockRate, now);
       if (!info) {
         continue;

@@ -46,7 +46,7 @@ struct RouterCounters {
   RelaxedCounter malformed;              // not a parsable RTP packet after decryption
   RelaxedCounter rtxDropped;             // publisher RTX with no payload to recover (padding only)
   RelaxedCounter duplicate;              // refused by the subscriber's rewriter
-  RelaxedCounter ringFull;               // a ring to another shard was full: the packet was dropped
+  RelaxedCounter ringFull;               // a ring to another shard was full: its item was dropped
   RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
   RelaxedCounter keyframeRequests;       // PLIs sent to publishers
   RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
@@ -159,6 +159,11 @@ class Router {
     SendStatistics sent;
     std::uint16_t rtxSequence = 0;  // the next sequence number on the subscriber's RTX SSRC
     SubscriberLeg* leg = nullptr;   // its transport's, if it negotiated transport-cc
+    // The publisher's last SR when the stream is published on another shard (relayed through
+    // the link), and the publisher SSRC it is about; on the publisher's shard the stream's
+    // ReceiveStatistics keeps it.
+    std::optional<SenderReportMapping> relayedReport;
+    std::uint32_t relayedSsrc = 0;
   };
   struct Stream {
     PublishedStreamSpec spec;
@@ -211,6 +216,8 @@ class Router {
   void removePublisherLeg(TransportKey publisher);
   void recordTransportCc(TransportKey from, const RtpPacketView& view, TimePoint now);
   void onReport(TransportKey from, const RtcpHeader& header, TimePoint now);
+  void relaySenderReport(const Stream& stream, const RtcpSenderInfo& info, TimePoint now);
+  void storeRelayedSenderReport(const RelayedSenderReport& report);
   void sendReports(TimePoint now);
   void sendTransportFeedback();
   void sendReceiverReports(TimePoint now);

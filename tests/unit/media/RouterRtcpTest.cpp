@@ -1,7 +1,10 @@
 // The router as an RTCP endpoint on every leg: transport-cc feedback and receiver reports to the
-// publisher, sender reports to subscribers, the round-trip time from their reports.
+// publisher, sender reports to subscribers, the round-trip time from their reports. Each test
+// runs with the subscriber beside the publisher (shard 0) and on another shard (1), where the
+// publisher's SRs reach it through the link.
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -34,8 +37,8 @@ constexpr std::uint32_t kAliceSsrc = 0xA11CE000;
 constexpr std::uint8_t kTransportCcId = 3;
 constexpr std::uint32_t kFirstTimestamp = 5000;
 
-struct RouterRtcpTest : ::testing::Test {
-  RouterRtcpTest() : mesh(1, 64), shard(mesh.shard(0)) {
+struct RouterRtcpTest : ::testing::TestWithParam<std::size_t> {
+  RouterRtcpTest() : mesh(2, 64), shard(mesh.shard(0)), subscriberShard(mesh.shard(GetParam())) {
     shard.router.addPublishedStream({.key = kStream,
                                      .publisher = kPublisher,
                                      .video = false,
@@ -49,7 +52,7 @@ struct RouterRtcpTest : ::testing::Test {
                     .ssrc = kAliceSsrc,
                     .payloadType = 109,
                     .publisherExtensions = {.transportCc = kTransportCcId}},
-                   0, 100, kFirstTimestamp, kStart);
+                   GetParam(), 100, kFirstTimestamp, kStart);
   }
 
   void publish(std::uint16_t sequence, std::uint16_t transportSequence, TimePoint now) {
@@ -63,17 +66,27 @@ struct RouterRtcpTest : ::testing::Test {
                   .payload = std::vector<std::uint8_t>(50, 1)});
     PacketRef packet = packetIn(shard.pool, bytes);
     shard.router.onRtp(kPublisher, packet, now);
+    mesh.drainUntilQuiet(now);
   }
 
-  void receiveRtcp(TransportKey from, std::span<const std::uint8_t> bytes, TimePoint now) {
-    const PacketRef packet = packetIn(shard.pool, bytes);
-    shard.router.onRtcp(from, packet, now);
+  // RTCP from a transport, to the router of its shard.
+  static void receiveRtcp(testing::TestShard<RecordingRouterSink>& on, TransportKey from,
+                          std::span<const std::uint8_t> bytes, TimePoint now) {
+    const PacketRef packet = packetIn(on.pool, bytes);
+    on.router.onRtcp(from, packet, now);
   }
 
+  void tick(TimePoint now) {
+    for (std::size_t index = 0; index < mesh.size(); ++index) {
+      mesh.shard(index).router.tick(now);
+    }
+  }
+
+  // What the transport's shard sent it.
   template <typename Packet>
-  std::vector<Packet> sent(TransportKey to) {
+  std::vector<Packet> sent(testing::TestShard<RecordingRouterSink>& on, TransportKey to) {
     std::vector<Packet> found;
-    for (const auto& bytes : shard.sink.rtcp(to)) {
+    for (const auto& bytes : on.sink.rtcp(to)) {
       const auto compound = RtcpCompoundView::parse(bytes);
       for (const RtcpHeader& header : *compound) {
         if (const auto packet = Packet::parse(header)) {
@@ -85,23 +98,24 @@ struct RouterRtcpTest : ::testing::Test {
   }
 
   testing::ShardMesh<RecordingRouterSink> mesh;
-  testing::TestShard<RecordingRouterSink>& shard;
+  testing::TestShard<RecordingRouterSink>& shard;  // the publisher's
+  testing::TestShard<RecordingRouterSink>& subscriberShard;
 };
 
-TEST_F(RouterRtcpTest, TransportCcFeedbackReportsThePublishersPackets) {
+TEST_P(RouterRtcpTest, TransportCcFeedbackReportsThePublishersPackets) {
   TimePoint now = kStart;
-  shard.router.tick(now);  // the feedback timer starts
+  tick(now);  // the feedback timer starts
   for (std::uint16_t i = 0; i < 10; ++i) {
     now += milliseconds(4);
     if (i != 6) {
       publish(i, static_cast<std::uint16_t>(65530 + i), now);
     }
   }
-  shard.router.tick(now);
-  EXPECT_TRUE(sent<RtcpTransportFeedback>(kPublisher).empty()) << "sent before 50 ms";
+  tick(now);
+  EXPECT_TRUE(sent<RtcpTransportFeedback>(shard, kPublisher).empty()) << "sent before 50 ms";
   now = kStart + Router::kTransportFeedbackInterval;
-  shard.router.tick(now);
-  const auto feedbacks = sent<RtcpTransportFeedback>(kPublisher);
+  tick(now);
+  const auto feedbacks = sent<RtcpTransportFeedback>(shard, kPublisher);
   ASSERT_EQ(feedbacks.size(), 1U);
   EXPECT_EQ(feedbacks[0].baseSequenceNumber(), 65530);
   EXPECT_EQ(feedbacks[0].packetStatusCount(), 10U);
@@ -112,11 +126,11 @@ TEST_F(RouterRtcpTest, TransportCcFeedbackReportsThePublishersPackets) {
   }
   EXPECT_EQ(shard.router.counters().transportFeedbackSent.value(), 1U);
   // Nothing new, nothing sent.
-  shard.router.tick(now + Router::kTransportFeedbackInterval);
-  EXPECT_EQ(sent<RtcpTransportFeedback>(kPublisher).size(), 1U);
+  tick(now + Router::kTransportFeedbackInterval);
+  EXPECT_EQ(sent<RtcpTransportFeedback>(shard, kPublisher).size(), 1U);
 }
 
-TEST_F(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscriber) {
+TEST_P(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscriber) {
   TimePoint now = kStart;
   for (std::uint16_t i = 1; i <= 50; ++i) {
     now += milliseconds(20);
@@ -132,11 +146,11 @@ TEST_F(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscri
                                      .packetCount = 50,
                                      .octetCount = 2500};
   const auto srSize = RtcpSenderReport::build(srBytes, publisherInfo, {});
-  receiveRtcp(kPublisher, std::span(srBytes).first(*srSize), now);
+  receiveRtcp(shard, kPublisher, std::span(srBytes).first(*srSize), now);
 
   const TimePoint reportAt = now + milliseconds(500);
-  shard.router.tick(reportAt);
-  const auto rrs = sent<RtcpReceiverReport>(kPublisher);
+  tick(reportAt);
+  const auto rrs = sent<RtcpReceiverReport>(shard, kPublisher);
   ASSERT_EQ(rrs.size(), 1U);
   ASSERT_EQ(rrs[0].reportBlockCount(), 1U);
   const RtcpReportBlock block = rrs[0].reportBlock(0);
@@ -147,7 +161,7 @@ TEST_F(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscri
   EXPECT_EQ(block.lastSenderReport, 0x0000'8000U);
   EXPECT_EQ(block.delaySinceLastSenderReport, 32768U);
 
-  const auto srs = sent<RtcpSenderReport>(kAlice);
+  const auto srs = sent<RtcpSenderReport>(subscriberShard, kAlice);
   ASSERT_EQ(srs.size(), 1U);
   const RtcpSenderInfo info = srs[0].senderInfo();
   EXPECT_EQ(info.ssrc, kAliceSsrc);
@@ -158,7 +172,7 @@ TEST_F(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscri
   EXPECT_EQ(info.ntpTimestamp, 0xE100'0001'0000'0000ULL);
   EXPECT_EQ(info.rtpTimestamp, kFirstTimestamp + 960U * 49 + 24'000);
   EXPECT_EQ(shard.router.counters().receiverReportsSent.value(), 1U);
-  EXPECT_EQ(shard.router.counters().senderReportsSent.value(), 1U);
+  EXPECT_EQ(subscriberShard.router.counters().senderReportsSent.value(), 1U);
 
   // Alice reports on it 130 ms later after holding it 30 ms: RTT 100 ms.
   std::array<std::uint8_t, 64> rrBytes{};
@@ -167,19 +181,26 @@ TEST_F(RouterRtcpTest, ReceiverReportsToThePublisherAndSenderReportsToTheSubscri
       .lastSenderReport = static_cast<std::uint32_t>(info.ntpTimestamp >> 16),
       .delaySinceLastSenderReport = 1966};
   const auto rrSize = RtcpReceiverReport::build(rrBytes, 0xA11CE, std::span(&aliceBlock, 1));
-  receiveRtcp(kAlice, std::span(rrBytes).first(*rrSize), reportAt + milliseconds(130));
-  const SendStatistics* stats = shard.router.sendStatistics(kStream, kAlice);
+  receiveRtcp(subscriberShard, kAlice, std::span(rrBytes).first(*rrSize),
+              reportAt + milliseconds(130));
+  const SendStatistics* stats = subscriberShard.router.sendStatistics(kStream, kAlice);
   ASSERT_NE(stats, nullptr);
   ASSERT_TRUE(stats->roundTripTime());
   EXPECT_NEAR(static_cast<double>(stats->roundTripTime()->count()), 100'000.0, 50.0);
 }
 
-TEST_F(RouterRtcpTest, NoSenderReportWithoutThePublishersReport) {
+TEST_P(RouterRtcpTest, NoSenderReportWithoutThePublishersReport) {
   publish(1, 1, kStart);
-  shard.router.tick(kStart + Router::kReportInterval);
-  EXPECT_TRUE(sent<RtcpSenderReport>(kAlice).empty());
-  EXPECT_EQ(sent<RtcpReceiverReport>(kPublisher).size(), 1U);
+  tick(kStart + Router::kReportInterval);
+  EXPECT_TRUE(sent<RtcpSenderReport>(subscriberShard, kAlice).empty());
+  EXPECT_EQ(sent<RtcpReceiverReport>(shard, kPublisher).size(), 1U);
 }
+
+INSTANTIATE_TEST_SUITE_P(, RouterRtcpTest, ::testing::Values(0U, 1U),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return info.param == 0 ? "SubscriberBesideThePublisher"
+                                                  : "SubscriberOnAnotherShard";
+                         });
 
 }  // namespace
 }  // namespace chorus::media

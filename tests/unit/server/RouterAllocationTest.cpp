@@ -200,6 +200,12 @@ TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothi
   // Subscriber 20 asks for a keyframe now and then (RFC 4585 §6.3.1): the request crosses back.
   std::array<std::uint8_t, RtcpPli::kSize> pliBytes{};
   ASSERT_TRUE(RtcpPli::build(pliBytes, 0xFEED, subscription(20, 0).ssrc));
+  // The publisher's SRs, relayed to the other shard for its subscribers' SRs.
+  std::array<std::uint8_t, 64> srBytes{};
+  const auto srSize = RtcpSenderReport::build(
+      srBytes, {.ssrc = kPublisherSsrc, .ntpTimestamp = 1ULL << 40, .rtpTimestamp = 0}, {});
+  ASSERT_TRUE(srSize);
+  const std::span<const std::uint8_t> sr = std::span(srBytes).first(*srSize);
   PacketSource source;
   TimePoint now = kStart;
   const auto run = [&](std::size_t packets) {
@@ -208,9 +214,12 @@ TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothi
       if (i % kPliEvery == 0) {
         const PacketRef pli = packetIn(subscriberShard.pool, pliBytes);
         subscriberShard.router.onRtcp(20, pli, now);
+        const PacketRef report = packetIn(publisherShard.pool, sr);
+        publisherShard.router.onRtcp(kPublisher, report, now);
       }
       if (i % kDrainEvery == 0) {
-        subscriberShard.router.drain(now);
+        // tick(): drain(), then the SRs to its subscribers.
+        subscriberShard.router.tick(now);
         // tick(): drain() and the retransmission buffer's expiry, as the shard's 20 ms tick.
         publisherShard.router.tick(now);
       }
@@ -224,7 +233,10 @@ TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothi
   run(kPackets);
   const test::AllocationCount after = test::allocationsOnThisThread();
   EXPECT_EQ(after.operatorNew - before.operatorNew, 0U)
-      << "operator new for " << kPackets << " packets lent, copied and returned";
+      << "operator new for " << kPackets << " packets lent, copied and returned, SRs relayed";
+  // From the publisher's first SR, 1 s in, to the end 19 s later: an SR to each of the two
+  // subscribers on the other shard every 1.04 s (the first tick a second after the last).
+  EXPECT_GE(subscriberShard.router.counters().senderReportsSent.value(), 2U * 18);
   EXPECT_EQ(publisherShard.sink.rtpCount(), kWarmUp + kPackets);
   EXPECT_EQ(subscriberShard.sink.rtpCount(), 2 * (kWarmUp + kPackets));
   EXPECT_EQ(publisherShard.router.counters().lent.value(), kWarmUp + kPackets);
