@@ -40,7 +40,7 @@ constexpr std::size_t kPayloadBytes = 160;
 constexpr std::uint8_t kOpus = 111;
 constexpr std::uint16_t kFirstSequence = 100;
 // Big enough for everything a subscriber receives, should the test thread fall behind.
-constexpr std::size_t kSubscriberBuffer = 4 * 1024 * 1024;
+constexpr std::size_t kSubscriberBuffer = std::size_t{4} * 1024 * 1024;
 // Delivery is over once no subscriber has received anything for this long.
 constexpr std::chrono::milliseconds kQuiet{500};
 constexpr std::chrono::seconds kDeadline{30};
@@ -65,7 +65,7 @@ std::array<std::uint8_t, kPayloadBytes> payloadOf(std::size_t stream, std::uint3
   media::storeBe32(payload, 0, static_cast<std::uint32_t>(stream));
   media::storeBe32(payload, 4, sequence);
   for (std::size_t i = 8; i < payload.size(); ++i) {
-    payload[i] = static_cast<std::uint8_t>(stream * 31 + sequence * 7 + i);
+    payload[i] = static_cast<std::uint8_t>(stream * 31 + std::size_t{sequence} * 7 + i);
   }
   return payload;
 }
@@ -110,17 +110,17 @@ TEST(ShardConservationTest, EveryPacketReachesEverySubscriberOrIsCountedAsDroppe
     ASSERT_TRUE(subscribers.back()->client().connected());
   }
 
-  for (std::size_t s = 0; s < kPublishers.size(); ++s) {
-    Shard& shard = pool.shardFor(kPublishers[s].transport);
+  for (const Publisher& publisher : kPublishers) {
+    Shard& shard = pool.shardFor(publisher.transport);
     onShard(shard, [&] {
-      shard.router().addPublishedStream({.key = kPublishers[s].stream,
-                                         .publisher = kPublishers[s].transport,
+      shard.router().addPublishedStream({.key = publisher.stream,
+                                         .publisher = publisher.transport,
                                          .clockRate = 48000,
-                                         .ssrc = kPublishers[s].ssrc,
+                                         .ssrc = publisher.ssrc,
                                          .payloadType = kOpus});
       for (const TransportId subscriber : kSubscribers) {
         if (const std::size_t peer = pool.shardFor(subscriber).index(); peer != shard.index()) {
-          shard.router().addRemoteSubscriber(kPublishers[s].stream, peer);
+          shard.router().addRemoteSubscriber(publisher.stream, peer);
         }
       }
     });
