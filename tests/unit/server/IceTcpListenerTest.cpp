@@ -3,7 +3,6 @@
 // STUN over a real TCP connection to kernel-chosen ports.
 #include <array>
 #include <chrono>
-#include <future>
 #include <optional>
 #include <string>
 #include <sys/socket.h>
@@ -29,19 +28,11 @@ namespace chorus::server {
 namespace {
 using testing::anyPortsConfig;
 using testing::eventually;
+using testing::onShard;
 using testing::serverCertificate;
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-// Runs `work` on the shard's thread and returns its result.
-template <typename Work>
-auto onShard(Shard& shard, Work work) {
-  std::packaged_task<decltype(work())()> task(std::move(work));
-  auto result = task.get_future();
-  asio::post(shard.context(), [&task] { task(); });
-  return result.get();
-}
 
 media::SocketAddress toMedia(const tcp::endpoint& endpoint) {
   const auto bytes = endpoint.address().to_v4().to_bytes();

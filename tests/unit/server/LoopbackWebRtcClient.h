@@ -2,9 +2,12 @@
 
 #include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <poll.h>
 #include <span>
+#include <sys/socket.h>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -17,22 +20,33 @@ namespace chorus::server {
 
 // A WebRtcTestClient on its own UDP socket on loopback, driven from the test's thread: what a
 // browser on the same machine would send a shard, through the kernel and the shard's batched
-// receive path. Waits are bounded polls of the socket, never sleeps.
+// receive path. Waits are bounded polls of the socket, never sleeps. What the kernel drops for
+// want of room in the client's receive buffer is counted (SO_RXQ_OVFL), as the shards count it.
 class LoopbackWebRtcClient final : private test::ClientDatagramSink {
  public:
   using Clock = std::chrono::steady_clock;
 
   LoopbackWebRtcClient(const test::WebRtcTestClientConfig& config,
                        const media::DtlsCertificate& certificate,
-                       boost::asio::ip::udp::endpoint server)
+                       boost::asio::ip::udp::endpoint server, std::size_t receiveBufferBytes = 0)
       : socket_(context_,
                 boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0)),
         server_(std::move(server)),
         client_(config, certificate, *this) {
     socket_.non_blocking(true);
+    if (receiveBufferBytes != 0) {
+      socket_.set_option(
+          boost::asio::socket_base::receive_buffer_size(static_cast<int>(receiveBufferBytes)));
+    }
+    const int enable = 1;
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RXQ_OVFL, &enable, sizeof(enable));
   }
 
   test::WebRtcTestClient& client() { return client_; }
+
+  // Datagrams for this client the kernel dropped, its receive buffer full, as far as the
+  // datagrams received since tell (SO_RXQ_OVFL rides on each received datagram).
+  std::uint32_t kernelDrops() const { return kernelDrops_; }
 
   // The address the shard sees the client's datagrams come from.
   media::SocketAddress localAddress() const {
@@ -53,6 +67,13 @@ class LoopbackWebRtcClient final : private test::ClientDatagramSink {
       client_.onTimer(Clock::now());
     }
     return true;
+  }
+
+  // Hands the client what arrives within `wait` (nothing waits when it is zero), then runs its
+  // timer once.
+  void drive(std::chrono::milliseconds wait) {
+    receive(wait);
+    client_.onTimer(Clock::now());
   }
 
   // ICE with a nominating check, then DTLS-SRTP; checks again should an answer be lost.
@@ -79,12 +100,28 @@ class LoopbackWebRtcClient final : private test::ClientDatagramSink {
       return;
     }
     for (;;) {
-      boost::system::error_code error;
-      const std::size_t size = socket_.receive(boost::asio::buffer(buffer_), 0, error);
-      if (error) {
+      iovec vector{buffer_.data(), buffer_.size()};
+      msghdr message{};
+      message.msg_iov = &vector;
+      message.msg_iovlen = 1;
+      message.msg_control = control_.data();
+      message.msg_controllen = control_.size();
+      const ssize_t size = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
+      if (size < 0) {
         return;
       }
-      client_.onDatagram(std::span(buffer_).first(size), Clock::now());
+      countKernelDrops(message);
+      client_.onDatagram(std::span(buffer_).first(static_cast<std::size_t>(size)), Clock::now());
+    }
+  }
+
+  // SO_RXQ_OVFL: the socket's running count of drops, carried by each datagram received.
+  void countKernelDrops(msghdr& message) {
+    for (cmsghdr* control = CMSG_FIRSTHDR(&message); control != nullptr;
+         control = CMSG_NXTHDR(&message, control)) {
+      if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SO_RXQ_OVFL) {
+        std::memcpy(&kernelDrops_, CMSG_DATA(control), sizeof(kernelDrops_));
+      }
     }
   }
 
@@ -93,6 +130,8 @@ class LoopbackWebRtcClient final : private test::ClientDatagramSink {
   boost::asio::ip::udp::endpoint server_;
   test::WebRtcTestClient client_;
   std::array<std::uint8_t, 2048> buffer_{};
+  alignas(cmsghdr) std::array<std::uint8_t, CMSG_SPACE(sizeof(std::uint32_t))> control_{};
+  std::uint32_t kernelDrops_ = 0;
 };
 
 }  // namespace chorus::server

@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <future>
 #include <vector>
-
-#include <boost/asio/post.hpp>
 
 #include <gtest/gtest.h>
 
 #include "server/shard/ShardPool.h"
 #include "tests/unit/media/SrtpTestPackets.h"
-#include "tests/unit/server/LoopbackWebRtcClient.h"
 #include "tests/unit/server/ShardTestSupport.h"
 
 namespace chorus::server {
 namespace {
-using testing::browserCertificate;
+using testing::connectedBrowser;
+using testing::onShard;
 using testing::serverCertificate;
 using Clock = std::chrono::steady_clock;
 
@@ -28,36 +25,6 @@ constexpr media::StreamKey kStream = 5;
 constexpr std::uint32_t kPublisherSsrc = 0xb0b;
 constexpr std::uint32_t kSubscriberSsrc = 0x5ab5;
 constexpr std::uint8_t kOpus = 111;
-
-template <typename Work>
-void onShard(Shard& shard, Work work) {
-  std::promise<void> done;
-  boost::asio::post(shard.context(), [&done, &work] {
-    work();
-    done.set_value();
-  });
-  done.get_future().get();
-}
-
-// A transport on `shard` and a connected browser for it.
-std::unique_ptr<LoopbackWebRtcClient> connectedBrowser(Shard& shard, TransportId id) {
-  const media::IceCredentials browserIce = media::IceCredentials::generate();
-  media::WebRtcTransportConfig transport;
-  transport.localIce = media::IceCredentials::generate();
-  transport.remoteUfrag = browserIce.ufrag;
-  transport.dtlsRole = media::DtlsRole::kServer;
-  transport.peerFingerprint = browserCertificate().fingerprint();
-  onShard(shard, [&] { shard.addTransport(id, transport); });
-  test::WebRtcTestClientConfig client;
-  client.localIce = browserIce;
-  client.serverIce = transport.localIce;
-  client.dtlsRole = media::DtlsRole::kClient;
-  client.serverFingerprint = serverCertificate().fingerprint();
-  auto browser =
-      std::make_unique<LoopbackWebRtcClient>(client, browserCertificate(), shard.mediaEndpoint());
-  EXPECT_TRUE(browser->connect());
-  return browser;
-}
 
 // A shard woken for packets from another shard sends them before it sleeps again, not at its
 // next tick (20 ms later) or when some datagram of its own happens to arrive: otherwise every

@@ -1,15 +1,24 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <thread>
+#include <utility>
+
+#include <boost/asio/post.hpp>
 
 #include "media/security/DtlsCertificate.h"
 #include "media/stats/RelaxedCounter.h"
 #include "server/config/Config.h"
+#include "server/shard/Shard.h"
+#include "tests/unit/server/LoopbackWebRtcClient.h"
 
 // What the shard-level tests share: the process's and a browser's DTLS certificates, a config
-// whose ports the kernel chooses, and a bounded wait for a counter another thread writes.
+// whose ports the kernel chooses, a bounded wait for a counter another thread writes, work run
+// on a shard's thread, and a browser connected to a transport on a shard.
 namespace chorus::server::testing {
 
 // One DTLS certificate for every shard in a test binary, as chorusd has one per process.
@@ -39,6 +48,37 @@ inline bool eventually(const media::RelaxedCounter& counter, std::uint64_t expec
     std::this_thread::yield();
   }
   return counter.value() == expected;
+}
+
+// Runs `work` on the shard's thread, as the control plane posts to it, and returns its result.
+template <typename Work>
+auto onShard(Shard& shard, Work work) {
+  std::packaged_task<decltype(work())()> task(std::move(work));
+  auto result = task.get_future();
+  boost::asio::post(shard.context(), [&task] { task(); });
+  return result.get();
+}
+
+// A transport `id` on `shard` and a browser on loopback connected to it (ICE, DTLS-SRTP).
+// `receiveBufferBytes` sizes the browser's socket buffer; 0 keeps the kernel's default.
+inline std::unique_ptr<LoopbackWebRtcClient> connectedBrowser(Shard& shard, TransportId id,
+                                                              std::size_t receiveBufferBytes = 0) {
+  const media::IceCredentials browserIce = media::IceCredentials::generate();
+  media::WebRtcTransportConfig transport;
+  transport.localIce = media::IceCredentials::generate();
+  transport.remoteUfrag = browserIce.ufrag;
+  transport.dtlsRole = media::DtlsRole::kServer;
+  transport.peerFingerprint = browserCertificate().fingerprint();
+  onShard(shard, [&] { shard.addTransport(id, transport); });
+  test::WebRtcTestClientConfig client;
+  client.localIce = browserIce;
+  client.serverIce = transport.localIce;
+  client.dtlsRole = media::DtlsRole::kClient;
+  client.serverFingerprint = serverCertificate().fingerprint();
+  auto browser = std::make_unique<LoopbackWebRtcClient>(client, browserCertificate(),
+                                                        shard.mediaEndpoint(), receiveBufferBytes);
+  browser->connect();
+  return browser;
 }
 
 }  // namespace chorus::server::testing

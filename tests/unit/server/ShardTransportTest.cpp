@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <future>
 #include <thread>
 #include <vector>
 
@@ -24,20 +23,12 @@ namespace chorus::server {
 namespace {
 using testing::browserCertificate;
 using testing::eventually;
+using testing::onShard;
 using testing::serverCertificate;
 namespace asio = boost::asio;
 using Bytes = std::vector<std::uint8_t>;
 
 constexpr TransportId kTransportId = 7;
-
-// Runs `work` on the shard's thread and waits for its result.
-template <typename Work>
-auto onShard(Shard& shard, Work work) {
-  std::promise<decltype(work())> result;
-  auto future = result.get_future();
-  asio::post(shard.context(), [&result, &work] { result.set_value(work()); });
-  return future.get();
-}
 
 std::uint64_t received(const media::PacketCounters& counters, media::PacketKind kind) {
   return counters.datagramsReceived[static_cast<std::size_t>(kind)].value();
