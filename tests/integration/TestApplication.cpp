@@ -1,6 +1,9 @@
 #include "tests/integration/TestApplication.h"
 
+#include <atomic>
 #include <fstream>
+#include <string>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -9,7 +12,11 @@
 namespace chorus::test {
 
 std::string TestApplication::writeFile(std::string_view name) const {
-  std::string path = ::testing::TempDir() + std::string(name);
+  // ctest runs tests in parallel processes that share TempDir(): a name of their own, so no
+  // chorusd reads a file another test is rewriting.
+  static std::atomic<unsigned> files{0};
+  std::string path = ::testing::TempDir() + std::to_string(::getpid()) + "-" +
+                     std::to_string(files++) + "-" + std::string(name);
   std::ofstream(path) << key << ": \"" << secret << "\"\n";
   return path;
 }
