@@ -6,7 +6,8 @@
 #   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
 #
 # The browser tests (tests/e2e) also need node, npm and chromium, and their npm packages as
-# tests/e2e/package-lock.json pins them (`npm ci`, run again when the lock file changes).
+# tests/e2e/package-lock.json pins them, and the SDK's type check (web/) needs TypeScript as
+# web/package-lock.json pins it (`npm ci` in each, run again when a lock file changes).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,14 +72,16 @@ else
 fi
 
 # npm writes node_modules/.package-lock.json at every install: older than the lock file means
-# the lock changed since.
+# the lock changed since. tests/e2e has the browser drivers, web/ the SDK's type checker.
 if [ "$mode" = all ]; then
-  e2e="$repo/tests/e2e"
-  if [ ! -e "$e2e/node_modules/.package-lock.json" ] ||
-     [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
-    echo "install-deps: npm ci in tests/e2e"
-    (cd "$e2e" && npm ci --no-audit --no-fund)
-  else
-    echo "install-deps: tests/e2e/node_modules up to date"
-  fi
+  for folder in tests/e2e web; do
+    dir="$repo/$folder"
+    if [ ! -e "$dir/node_modules/.package-lock.json" ] ||
+       [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "install-deps: npm ci in $folder"
+      (cd "$dir" && npm ci --no-audit --no-fund)
+    else
+      echo "install-deps: $folder/node_modules up to date"
+    fi
+  done
 fi

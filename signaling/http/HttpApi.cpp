@@ -10,6 +10,8 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr std::string_view kPrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+// The browser SDK's files (`<web_root>/sdk/`) are served under this prefix, the demo's at `/`.
+constexpr std::string_view kSdkPrefix = "/sdk/";
 
 // A probe answers 200 or 503 with its reason, never cached by a proxy.
 HttpApi::Response probe(const HealthReport& report, const HttpApi::Request& request) {
@@ -23,7 +25,7 @@ HttpApi::Response probe(const HealthReport& report, const HttpApi::Request& requ
 }  // namespace
 
 HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot, bool devTokens)
-    : status_(status), demo_(webRoot / "demo") {
+    : status_(status), demo_(webRoot / "demo"), sdk_(webRoot / "sdk") {
   if (devTokens) {
     devTokens_.emplace();
   }
@@ -62,7 +64,11 @@ HttpApi::Response HttpApi::route(const Request& request) const {
   if (devTokens_ && path == DevTokenEndpoint::kPath) {
     return devTokens_->handle(request, std::chrono::system_clock::now());
   }
-  return file(request);
+  if (path.starts_with(kSdkPrefix)) {
+    // The prefix's last slash stays: StaticFiles resolves "/chorus.js" under the SDK folder.
+    return file(request, sdk_, target.substr(kSdkPrefix.size() - 1));
+  }
+  return file(request, demo_, target);
 }
 
 HttpApi::Response HttpApi::metrics(const Request& request) const {
@@ -75,8 +81,9 @@ HttpApi::Response HttpApi::metrics(const Request& request) const {
   return response;
 }
 
-HttpApi::Response HttpApi::file(const Request& request) const {
-  auto found = demo_.find(request.target());
+HttpApi::Response HttpApi::file(const Request& request, const StaticFiles& folder,
+                                std::string_view target) {
+  auto found = folder.find(target);
   if (!found) {
     return textResponse(http::status::not_found, "not found", request.version(),
                         request.keep_alive());

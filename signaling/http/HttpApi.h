@@ -13,8 +13,9 @@
 
 namespace chorus::signaling {
 
-// The plain-HTTP part of the control port: probes, metrics, the web client and, in dev_mode
-// only, the development token endpoint (DevTokenEndpoint). It turns a
+// The plain-HTTP part of the control port: probes, metrics, the web client (the demo at `/`,
+// the browser SDK at `/sdk/`) and, in dev_mode only, the development token endpoint
+// (DevTokenEndpoint). It turns a
 // parsed request into a response and knows nothing of sockets, so it is tested without any.
 class HttpApi {
  public:
@@ -34,10 +35,11 @@ class HttpApi {
  private:
   Response route(const Request& request) const;
   Response metrics(const Request& request) const;
-  Response file(const Request& request) const;
+  static Response file(const Request& request, const StaticFiles& folder, std::string_view target);
 
   const ProcessStatus& status_;
   StaticFiles demo_;
+  StaticFiles sdk_;
   std::optional<DevTokenEndpoint> devTokens_;
 };
 

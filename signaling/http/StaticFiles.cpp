@@ -116,7 +116,7 @@ std::optional<StaticFile> StaticFiles::find(std::string_view target) const {
 }
 
 std::string_view contentTypeFor(const std::filesystem::path& file) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kTypes{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kTypes{{
       {".html", "text/html; charset=utf-8"},
       {".js", "text/javascript; charset=utf-8"},
       {".mjs", "text/javascript; charset=utf-8"},
@@ -128,6 +128,9 @@ std::string_view contentTypeFor(const std::filesystem::path& file) {
       {".ico", "image/x-icon"},
       {".txt", "text/plain; charset=utf-8"},
       {".wasm", "application/wasm"},
+      // TypeScript declarations (the SDK's chorus.d.ts): text to read and for tools to fetch;
+      // no registered media type exists for TypeScript.
+      {".ts", "text/plain; charset=utf-8"},
   }};
   const std::string extension = file.extension().string();
   for (const auto& [suffix, type] : kTypes) {

@@ -72,6 +72,33 @@ TEST_F(HttpApiTest, FilesOutsideTheDemoFolderAreNotServed) {
   EXPECT_EQ(request(http::verb::get, "/secret.txt").result(), http::status::not_found);
 }
 
+TEST_F(HttpApiTest, SdkIsServedUnderSdkAsJavaScript) {
+  const auto script = request(http::verb::get, "/sdk/chorus.js?v=1");
+  EXPECT_EQ(script.result(), http::status::ok);
+  EXPECT_EQ(script.body(), "export class ChorusClient {}");
+  EXPECT_EQ(script[http::field::content_type], "text/javascript; charset=utf-8");
+  EXPECT_EQ(script["X-Content-Type-Options"], "nosniff");
+
+  const auto declarations = request(http::verb::get, "/sdk/chorus.d.ts");
+  EXPECT_EQ(declarations.result(), http::status::ok);
+  EXPECT_EQ(declarations[http::field::content_type], "text/plain; charset=utf-8");
+}
+
+TEST_F(HttpApiTest, SdkPathsCannotLeaveTheSdkFolder) {
+  for (const std::string_view target :
+       {"/sdk/../secret.txt", "/sdk/%2e%2e/secret.txt", "/sdk/../demo/index.html",
+        "/sdk/..%2fsecret.txt", "/sdk/", "/sdk/missing.js", "/sdk/%zz"}) {
+    EXPECT_EQ(request(http::verb::get, target).result(), http::status::not_found) << target;
+  }
+}
+
+TEST_F(HttpApiTest, TheDemoFolderDoesNotServeTheSdkPrefix) {
+  // Only `/sdk/` is the SDK: `/sdk` without its slash and `/sdkx/...` are demo paths.
+  EXPECT_EQ(request(http::verb::get, "/sdk").result(), http::status::not_found);
+  EXPECT_EQ(request(http::verb::get, "/sdkchorus.js").result(), http::status::not_found);
+  EXPECT_EQ(request(http::verb::get, "/app.js").result(), http::status::ok);
+}
+
 TEST_F(HttpApiTest, HeadSendsHeadersWithTheLengthGetWouldSend) {
   const auto response = request(http::verb::head, "/");
   EXPECT_EQ(response.result(), http::status::ok);

@@ -70,5 +70,11 @@ TEST(ContentTypeTest, UnknownExtensionIsOctetStream) {
   EXPECT_EQ(contentTypeFor("a.svg"), "image/svg+xml");
 }
 
+TEST(ContentTypeTest, SdkFilesHaveTheirTypes) {
+  // RFC 9239 §6: JavaScript is text/javascript (the .d.ts beside it is plain text to read).
+  EXPECT_EQ(contentTypeFor("sdk/chorus.js"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(contentTypeFor("sdk/chorus.d.ts"), "text/plain; charset=utf-8");
+}
+
 }  // namespace
 }  // namespace chorus::signaling

@@ -10,7 +10,8 @@ namespace chorus::signaling {
 
 // A web root in a fresh temporary folder, removed with the object:
 //   <root>/demo/index.html, <root>/demo/app.js, <root>/demo/sub/index.html,
-//   <root>/secret.txt (outside demo/), <root>/demo/escape -> <root> (a symlink out of demo/).
+//   <root>/secret.txt (outside demo/), <root>/demo/escape -> <root> (a symlink out of demo/),
+//   <root>/sdk/chorus.js, <root>/sdk/chorus.d.ts (the SDK, served at /sdk/).
 class TemporaryWebRoot {
  public:
   TemporaryWebRoot() {
@@ -21,6 +22,8 @@ class TemporaryWebRoot {
     write("demo/sub/index.html", "<p>sub</p>");
     write("demo/with space.txt", "spaced");
     write("secret.txt", "do not serve");
+    write("sdk/chorus.js", "export class ChorusClient {}");
+    write("sdk/chorus.d.ts", "export class ChorusClient {}");
     std::filesystem::create_directory_symlink(root_, root_ / "demo" / "escape");
   }
   ~TemporaryWebRoot() { std::filesystem::remove_all(root_); }
