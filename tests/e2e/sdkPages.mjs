@@ -1,0 +1,71 @@
+// What the SDK's browser tests (sdk-group.test.mjs, demo.test.mjs) share: a chorusd that serves
+// the SDK at /sdk/ beside the pages, and a browser page driven through a window object that
+// the reporting of support/testPage.mjs can describe on failure.
+import { cp } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Chorusd } from './support/chorusd.mjs';
+import { openPage } from './support/chromium.mjs';
+import { withTimeout } from './support/timing.mjs';
+
+const kRepository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const kWebDir = join(kRepository, 'web');
+const kLoadTimeoutMs = 15_000;
+
+// Starts chorusd serving `pagesDir` at `/` (as Chorusd.start does) and the repository's
+// web/sdk/ at `/sdk/`: chorusd reads files at each request, so the SDK is copied into the
+// temporary web root beside demo/ once the server runs.
+export async function startChorusdWithSdk(options) {
+  const chorusd = await Chorusd.start(options);
+  try {
+    await cp(join(kWebDir, 'sdk'), join(chorusd.dir, 'web', 'sdk'), { recursive: true });
+  } catch (error) {
+    await chorusd.stop();
+    throw error;
+  }
+  return chorusd;
+}
+
+// A page (its own browser context) at `path` of chorusd, driven through `window[global]`.
+export class DrivenPage {
+  static async open(browser, chorusd, label, { path, global }) {
+    const page = await openPage(browser);
+    const driven = new DrivenPage(page, label, global);
+    await page.goto(`${chorusd.baseUrl}${path}`, { timeout: kLoadTimeoutMs });
+    if (global) {
+      await page.waitForFunction((name) => window[name] !== undefined, global, {
+        timeout: kLoadTimeoutMs,
+      });
+    }
+    return driven;
+  }
+
+  constructor(page, label, global) {
+    this.page = page;
+    this.label = label;
+    this.global = global;
+  }
+
+  // What the page has done so far, as JSON, for a failure message.
+  async progress() {
+    const progress = await this.page
+      .evaluate((name) => (name ? window[name]?.progress : document.body.innerText), this.global)
+      .catch((error) => error.message);
+    return JSON.stringify(progress, null, 2);
+  }
+
+  // Calls `name` on the page's driving object with `argument`, failing after `timeoutMs` with
+  // the page's progress.
+  call(name, argument, timeoutMs) {
+    return withTimeout(
+      this.page.evaluate(({ global, name, argument }) => window[global][name](argument), {
+        global: this.global,
+        name,
+        argument,
+      }),
+      timeoutMs,
+      async () => `${this.label}: ${name} did not finish; page progress: ${await this.progress()}`,
+    );
+  }
+}
