@@ -312,7 +312,7 @@ std::vector<ConfigKey> buildKeys() {
           "an HTTP connection that sends nothing for this long is closed",
           [](auto& c) -> auto& { return c.http.idleTimeout; }),
       pathKey(
-          "http.web_root", "folder of the web client; its demo/ is served at /",
+          "http.web_root", "folder of the web client; its demo/ is served at /, its sdk/ at /sdk/",
           [](auto& c) -> auto& { return c.http.webRoot; }),
       optionalPathKey(
           "http.tls_certificate_file",
