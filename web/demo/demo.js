@@ -58,7 +58,8 @@ function addTile(id, name, stream, local) {
     /** @type {DocumentFragment} */ (template.content.cloneNode(true)).firstElementChild);
   tile.dataset.participantId = id;
   tile.classList.add(local ? 'local' : 'remote');
-  /** @type {HTMLElement} */ (tile.querySelector('.name')).textContent = local ? `${name} (you)` : name;
+  const label = /** @type {HTMLElement} */ (tile.querySelector('.name'));
+  label.textContent = local ? `${name} (you)` : name;
   const video = /** @type {HTMLVideoElement} */ (tile.querySelector('video'));
   // Your own microphone is not played back to you; the others' audio plays from their tile.
   video.muted = local;

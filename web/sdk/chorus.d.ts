@@ -101,6 +101,18 @@
  */
 /** @typedef {Record<string, any>} Message */
 /**
+ * A call's options with the call client's defaults filled in.
+ * @typedef {Required<Omit<CallOptions, 'preferredVideoCodec' | 'name' | 'localStream'>>
+ *   & CallOptions} CallSettings
+ */
+/**
+ * A request waiting for its reply.
+ * @typedef {object} PendingRequest
+ * @property {string} type
+ * @property {(result: any) => void} resolve
+ * @property {(error: ChorusError) => void} reject
+ */
+/**
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
@@ -267,10 +279,10 @@ export class Call {
      * @param {Connector} connector
      * @param {'conference' | 'group'} kind
      * @param {string} roomId
-     * @param {Required<Omit<CallOptions, 'preferredVideoCodec' | 'name' | 'localStream'>> & CallOptions} settings
+     * @param {CallSettings} settings
      * @param {() => void} onEnded
      */
-    constructor(connector: Connector, kind: "conference" | "group", roomId: string, settings: Required<Omit<CallOptions, "preferredVideoCodec" | "name" | "localStream">> & CallOptions, onEnded: () => void);
+    constructor(connector: Connector, kind: "conference" | "group", roomId: string, settings: CallSettings, onEnded: () => void);
     /** `initiating`, `progressing` (joined), `established` (media flows) or `ended`. */
     state: "ended" | "initiating" | "progressing" | "established";
     /**
@@ -504,6 +516,18 @@ export type JoinResult = {
     participants: WireParticipant[];
 };
 export type Message = Record<string, any>;
+/**
+ * A call's options with the call client's defaults filled in.
+ */
+export type CallSettings = Required<Omit<CallOptions, "preferredVideoCodec" | "name" | "localStream">> & CallOptions;
+/**
+ * A request waiting for its reply.
+ */
+export type PendingRequest = {
+    type: string;
+    resolve: (result: any) => void;
+    reject: (error: ChorusError) => void;
+};
 /**
  * How a call reaches the server: its client's connections (not part of the public API).
  */

@@ -155,6 +155,20 @@ export class ChorusError extends Error {
 /** @typedef {Record<string, any>} Message */
 
 /**
+ * A call's options with the call client's defaults filled in.
+ * @typedef {Required<Omit<CallOptions, 'preferredVideoCodec' | 'name' | 'localStream'>>
+ *   & CallOptions} CallSettings
+ */
+
+/**
+ * A request waiting for its reply.
+ * @typedef {object} PendingRequest
+ * @property {string} type
+ * @property {(result: any) => void} resolve
+ * @property {(error: ChorusError) => void} reject
+ */
+
+/**
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
@@ -229,7 +243,7 @@ class Connection {
   /** @type {WebSocket} */
   #socket;
   #nextId = 1;
-  /** @type {Map<number, {type: string, resolve: (result: any) => void, reject: (error: ChorusError) => void}>} */
+  /** @type {Map<number, PendingRequest>} */
   #pending = new Map();
   #closed = false;
   /** @type {(event: Message) => void} */
@@ -572,7 +586,7 @@ export class CallClient {
   #place(kind, roomId, options) {
     const invalid = checkRoomId(roomId);
     if (invalid) throw invalid;
-    /** @type {Required<Omit<CallOptions, 'preferredVideoCodec' | 'name' | 'localStream'>> & CallOptions} */
+    /** @type {CallSettings} */
     const settings = {
       audio: options.audio ?? this.#audio,
       video: options.video ?? this.#video,
@@ -690,7 +704,7 @@ export class Call {
    * @param {Connector} connector
    * @param {'conference' | 'group'} kind
    * @param {string} roomId
-   * @param {Required<Omit<CallOptions, 'preferredVideoCodec' | 'name' | 'localStream'>> & CallOptions} settings
+   * @param {CallSettings} settings
    * @param {() => void} onEnded
    */
   constructor(connector, kind, roomId, settings, onEnded) {
