@@ -4,7 +4,8 @@
 
 namespace chorus::media {
 
-void NackGenerator::received(std::uint16_t sequenceNumber, TimePoint now) noexcept {
+void NackGenerator::received(std::uint16_t sequenceNumber, TimePoint now,
+                             Arrival arrival) noexcept {
   if (!highest_) {
     highest_ = sequenceNumber;
     return;
@@ -15,6 +16,7 @@ void NackGenerator::received(std::uint16_t sequenceNumber, TimePoint now) noexce
   if (distance < 0) {
     for (std::size_t i = 0; i < count_; ++i) {
       if (missing_[i].sequenceNumber == sequenceNumber) {
+        recovered(missing_[i], now, arrival);
         remove(i);
         break;
       }
@@ -57,14 +59,33 @@ std::size_t NackGenerator::due(TimePoint now, std::span<std::uint16_t> out) noex
     }
     out[written++] = entry.sequenceNumber;
     ++entry.requests;
+    entry.lastRequest = now;
     entry.nextRequest = now + retryInterval_;
     ++i;
   }
   return written;
 }
 
-void NackGenerator::setRoundTripTime(std::chrono::nanoseconds roundTripTime) noexcept {
-  retryInterval_ = roundTripTime + kRetryMargin;
+void NackGenerator::recovered(const Missing& entry, TimePoint now, Arrival arrival) noexcept {
+  // Karn's rule: only an answer to the one request tells how long one round trip took.
+  if (arrival == Arrival::kRetransmission && entry.requests == 1 && now >= entry.lastRequest) {
+    measure(now - entry.lastRequest);
+  }
+}
+
+// RFC 6298 §2.2-2.3: SRTT and RTTVAR with gains 1/8 and 1/4; the interval is SRTT + 4 RTTVAR,
+// here bounded to [kMinRetryInterval, kMaxRetryInterval].
+void NackGenerator::measure(std::chrono::nanoseconds sample) noexcept {
+  if (!smoothedRtt_) {
+    smoothedRtt_ = sample;
+    rttVariation_ = sample / 2;
+  } else {
+    const auto deviation = sample > *smoothedRtt_ ? sample - *smoothedRtt_ : *smoothedRtt_ - sample;
+    rttVariation_ = (3 * rttVariation_ + deviation) / 4;
+    smoothedRtt_ = (7 * *smoothedRtt_ + sample) / 8;
+  }
+  retryInterval_ = std::clamp<std::chrono::nanoseconds>(*smoothedRtt_ + 4 * rttVariation_,
+                                                        kMinRetryInterval, kMaxRetryInterval);
 }
 
 void NackGenerator::remove(std::size_t index) noexcept {

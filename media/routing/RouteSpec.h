@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "media/wire/VideoKeyframe.h"
+
 namespace chorus::media {
 
 // A transport as the router names it: the shard's transport id.
@@ -42,6 +44,8 @@ struct PublishedStreamSpec {
   std::uint32_t ssrc = 0;     // the publisher's media SSRC
   std::uint32_t rtxSsrc = 0;  // its RTX SSRC (RFC 4588), 0 if none
   std::uint8_t payloadType = 0;
+  // Video: its payload format, so the router sees where keyframes start (kUnknown: it does not).
+  VideoFormat format = VideoFormat::kUnknown;
   RtpExtensionIds extensions;
   // Video only: what the publisher may send on it, told by REMB (docs/signaling.md, "Bitrate");
   // 0 is no cap.
@@ -63,6 +67,8 @@ struct SubscriptionSpec {
   // Its RTX payload type (RFC 4588 §8.6, "apt" = payloadType); with rtxSsrc, 0 when the
   // subscriber gets retransmissions in the original stream instead.
   std::uint8_t rtxPayloadType = 0;
+  // Video: the stream's payload format. When known, the subscriber's copy starts at a keyframe.
+  VideoFormat format = VideoFormat::kUnknown;
   RtpExtensionIds publisherExtensions;
   RtpExtensionIds subscriberExtensions;
 

@@ -25,7 +25,11 @@ constexpr std::uint32_t kServerSsrc = 0x43484F52;  // "CHOR"
 }  // namespace
 
 Router::Router(std::size_t shard, PacketPool& pool, RouterSink& sink)
-    : shard_(shard), pool_(pool), sink_(sink), links_(shard + 1) {}
+    : shard_(shard),
+      pool_(pool),
+      sink_(sink),
+      keptBudget_(pool.capacity() / 2),
+      links_(shard + 1) {}
 
 void Router::connect(std::size_t peer, ShardLink& outbound, ShardLink& inbound) {
   links_.resize(std::max(links_.size(), peer + 1));
@@ -97,14 +101,14 @@ void Router::addSubscription(const SubscriptionSpec& spec, std::uint16_t firstSe
   // RFC 3550 §5.1: the RTX stream's numbering starts elsewhere than the media stream's, from
   // the same random start.
   constexpr std::uint16_t kRtxSequenceStride = 0x5A5A;
-  subscriptions_[spec.stream].push_back(
-      {spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
-       extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{},
-       static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride), addSubscriberLeg(spec),
-       std::nullopt, 0});
+  Subscription& subscription = subscriptions_[spec.stream].emplace_back(Subscription{
+      spec, RtpStreamRewriter(spec.ssrc, firstSequence, firstTimestamp, spec.clockRate),
+      extensionIdMap(spec.publisherExtensions, spec.subscriberExtensions), SendStatistics{},
+      static_cast<std::uint16_t>(firstSequence ^ kRtxSequenceStride), addSubscriberLeg(spec),
+      std::nullopt, 0, false, now});
   bySubscriberSsrc_[{spec.subscriber, spec.ssrc}] = {spec.stream, spec.publisherShard};
   if (spec.video) {
-    requestKeyframe(spec.stream, spec.publisherShard, now);
+    awaitKeyframe(subscription, now);
   }
 }
 
@@ -130,10 +134,33 @@ void Router::removeSubscription(StreamKey stream, TransportKey subscriber) {
   }
 }
 
+// What was sent before the subscriber's DTLS came up never reached it: its video starts again,
+// at a keyframe.
 void Router::onSubscriberConnected(TransportKey subscriber, TimePoint now) {
-  for (const auto& [stream, list] : subscriptions_) {
-    for (const auto& subscription : list) {
+  for (auto& [stream, list] : subscriptions_) {
+    for (Subscription& subscription : list) {
       if (subscription.spec.subscriber == subscriber && subscription.spec.video) {
+        awaitKeyframe(subscription, now);
+      }
+    }
+  }
+}
+
+void Router::awaitKeyframe(Subscription& subscription, TimePoint now) {
+  subscription.awaitingKeyframe = subscription.spec.format != VideoFormat::kUnknown;
+  if (subscription.awaitingKeyframe) {
+    subscription.rewriter.restartAtNextPacket();
+  }
+  subscription.keyframeRequestedAt = now;
+  requestKeyframe(subscription.spec.stream, subscription.spec.publisherShard, now);
+}
+
+void Router::retryKeyframeRequests(TimePoint now) {
+  for (auto& [stream, list] : subscriptions_) {
+    for (Subscription& subscription : list) {
+      if (subscription.awaitingKeyframe &&
+          now - subscription.keyframeRequestedAt >= kKeyframeRetryInterval) {
+        subscription.keyframeRequestedAt = now;
         requestKeyframe(stream, subscription.spec.publisherShard, now);
       }
     }
@@ -148,7 +175,7 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
   }
   recordTransportCc(from, *view, now);
   if (const auto found = bySsrc_.find({from, view->ssrc()}); found != bySsrc_.end()) {
-    route(found->second, packet, *view, now);
+    route(found->second, packet, *view, NackGenerator::Arrival::kOriginal, now);
     return;
   }
   const auto rtx = byRtxSsrc_.find({from, view->ssrc()});
@@ -157,19 +184,24 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
     return;
   }
   if (const auto original = recoverFromRtx(*packet, *view, streams_.find(rtx->second)->second)) {
-    route(rtx->second, packet, *original, now);
+    route(rtx->second, packet, *original, NackGenerator::Arrival::kRetransmission, now);
   }
 }
 
-void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now) {
+void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view,
+                   NackGenerator::Arrival arrival, TimePoint now) {
   Stream& stream = streams_.find(key)->second;
   stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  if (stream.spec.video && startsKeyframe(stream.spec.format, view.payload())) {
+    stream.throttle.keyframeReceived();
+    counters_.keyframesReceived.add();
+  }
   if (stream.spec.extensions.audioLevel != 0) {
     measureSpeech(stream, view);
   }
   fanOut(key, view, now);
-  const bool kept =
-      stream.spec.video && keepForRetransmission(*packet, stream, view.sequenceNumber(), now);
+  const bool kept = stream.spec.video &&
+                    keepForRetransmission(*packet, stream, view.sequenceNumber(), arrival, now);
   lend(packet, stream, now, kept ? 1 : 0);
 }
 
@@ -202,6 +234,13 @@ void Router::fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arriv
 }
 
 void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival) {
+  if (subscription.awaitingKeyframe) {
+    if (!startsKeyframe(subscription.spec.format, view.payload())) {
+      counters_.awaitingKeyframe.add();
+      return;
+    }
+    subscription.awaitingKeyframe = false;
+  }
   // NOTE: the slot first, then the rewrite: the rewriter marks every sequence number it maps as
   // sent, so a copy dropped for want of a slot after it would make the publisher's
   // retransmission of that packet (in the original stream when RTX is not negotiated) a
@@ -313,6 +352,7 @@ void Router::drain(TimePoint now) {
 
 void Router::tick(TimePoint now) {
   drain(now);
+  retryKeyframeRequests(now);
   for (auto& [key, stream] : streams_) {
     if (stream.throttle.due(now)) {
       sendPli(stream);
@@ -620,18 +660,29 @@ std::optional<RtpPacketView> Router::recoverFromRtx(PacketSlot& packet, RtpPacke
 // expiring it, a shard returning it) sends it to the pool through takeBack(), so it goes back
 // exactly once however the two interleave.
 bool Router::keepForRetransmission(PacketSlot& slot, Stream& stream, std::uint16_t sequenceNumber,
-                                   TimePoint now) {
-  stream.losses.received(sequenceNumber, now);
+                                   NackGenerator::Arrival arrival, TimePoint now) {
+  stream.losses.received(sequenceNumber, now, arrival);
+  if (kept_ >= keptBudget_) {
+    counters_.notKept.add();
+    return false;
+  }
   const RetransmissionBuffer::Stored stored = stream.buffer.store(slot, sequenceNumber, now);
   if (stored.evicted != nullptr) {
-    takeBack(*stored.evicted);
+    letGo(*stored.evicted);
   }
+  kept_ += stored.kept ? 1 : 0;
   return stored.kept;
+}
+
+// A retransmission buffer lets go of a slot it kept.
+void Router::letGo(PacketSlot& slot) {
+  --kept_;
+  takeBack(slot);
 }
 
 void Router::releaseBuffer(Stream& stream) {
   while (PacketSlot* slot = stream.buffer.popAny()) {
-    takeBack(*slot);
+    letGo(*slot);
   }
 }
 
@@ -756,7 +807,7 @@ void Router::resend(Subscription& subscription, const RtpPacketView& original, T
 // times.
 void Router::maintainRetransmissions(Stream& stream, TimePoint now) {
   while (PacketSlot* slot = stream.buffer.popExpired(now)) {
-    takeBack(*slot);
+    letGo(*slot);
   }
   std::array<std::uint16_t, NackGenerator::kMaxMissing> lost{};
   const std::uint64_t givenUpBefore = stream.losses.givenUp();

@@ -48,7 +48,9 @@ struct RouterCounters {
   RelaxedCounter duplicate;              // refused by the subscriber's rewriter
   RelaxedCounter ringFull;               // a ring to another shard was full: its item was dropped
   RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
+  RelaxedCounter awaitingKeyframe;       // video not sent to a subscription before its keyframe
   RelaxedCounter keyframeRequests;       // PLIs sent to publishers
+  RelaxedCounter keyframesReceived;      // keyframes publishers sent (their first packets)
   RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
   RelaxedCounter receiverReportsSent;    // RRs sent to publishers
   RelaxedCounter senderReportsSent;      // SRs sent to subscribers
@@ -59,6 +61,7 @@ struct RouterCounters {
   RelaxedCounter nackMissed;     // NACKed packets no longer (or never) in the buffer
   RelaxedCounter nacksSent;      // NACKs sent to publishers
   RelaxedCounter nackGivenUp;    // publisher losses no longer requested (retries exhausted)
+  RelaxedCounter notKept;        // video packets not kept: the shard's buffers hit their budget
   // Transport-cc toward subscribers (draft-holmer-rmcat-transport-wide-cc-extensions-01).
   RelaxedCounter transportCcUnstamped;       // sent without a transport-wide sequence number
   RelaxedCounter transportFeedbackReceived;  // subscribers' transport-cc feedback packets
@@ -97,6 +100,9 @@ class Router {
   // A publisher's bitrate cap is repeated this often (and sent at once when it changes):
   // libwebrtc lets a REMB bound its estimate until a newer one comes.
   static constexpr std::chrono::milliseconds kBitrateCapInterval{1000};
+  // A video subscription still waiting for its first keyframe asks again this often, in case
+  // the request or the keyframe's first packet was lost.
+  static constexpr std::chrono::milliseconds kKeyframeRetryInterval{500};
 
   Router(std::size_t shard, PacketPool& pool, RouterSink& sink);
   Router(const Router&) = delete;
@@ -164,6 +170,10 @@ class Router {
     // ReceiveStatistics keeps it.
     std::optional<SenderReportMapping> relayedReport;
     std::uint32_t relayedSsrc = 0;
+    // Video whose format the router reads starts at a keyframe: a decoder given the packets of
+    // a delta frame first can only discard them and ask for a keyframe itself.
+    bool awaitingKeyframe = false;
+    TimePoint keyframeRequestedAt{};
   };
   struct Stream {
     PublishedStreamSpec spec;
@@ -205,10 +215,13 @@ class Router {
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
   static void measureSpeech(Stream& stream, const RtpPacketView& view);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
-  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now);
+  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view,
+             NackGenerator::Arrival arrival, TimePoint now);
   void lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders);
   bool pushLent(std::size_t peer, const LentPacket& packet);
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
+  void awaitKeyframe(Subscription& subscription, TimePoint now);
+  void retryKeyframeRequests(TimePoint now);
   void sendPli(Stream& stream);
   void takeBack(PacketSlot& slot);
   // RTCP as an endpoint on every leg (RFC 3550 §6.4, transport-cc).
@@ -238,7 +251,8 @@ class Router {
   std::optional<RtpPacketView> recoverFromRtx(PacketSlot& packet, RtpPacketView rtx,
                                               const Stream& stream);
   bool keepForRetransmission(PacketSlot& slot, Stream& stream, std::uint16_t sequenceNumber,
-                             TimePoint now);
+                             NackGenerator::Arrival arrival, TimePoint now);
+  void letGo(PacketSlot& slot);
   void releaseBuffer(Stream& stream);
   void onNack(TransportKey from, const RtcpNack& nack, TimePoint now);
   void answerNack(Subscription& subscription, std::uint16_t outSequence, TimePoint now);
@@ -250,6 +264,10 @@ class Router {
   std::size_t shard_;
   PacketPool& pool_;
   RouterSink& sink_;
+  // The slots the retransmission buffers of this shard keep, and their budget: half the pool,
+  // so forwarding keeps the other half however many video streams a shard carries.
+  std::size_t kept_ = 0;
+  std::size_t keptBudget_;
   std::vector<Link> links_;  // by peer shard
   std::unordered_map<StreamKey, Stream> streams_;
   // Subscribers of each stream on each other shard, kept apart from streams_ because a stream

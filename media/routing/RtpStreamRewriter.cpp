@@ -42,7 +42,8 @@ std::uint16_t RtpStreamRewriter::lastSequenceNumber() const noexcept {
 std::optional<RtpRewrite> RtpStreamRewriter::rewrite(
     std::uint32_t sourceSsrc, std::uint16_t sequenceNumber, std::uint32_t timestamp,
     std::chrono::steady_clock::time_point arrival) noexcept {
-  if (!started_ || sourceSsrc != sourceSsrc_) {
+  if (!started_ || sourceSsrc != sourceSsrc_ || restartPending_) {
+    restartPending_ = false;
     startSource(sourceSsrc, sequenceNumber, timestamp, arrival);
   }
   // RFC 3550 §A.1: place the 16-bit number in the cycle that puts it nearest the highest seen;

@@ -61,6 +61,11 @@ class RtpStreamRewriter {
   std::optional<RtpRewrite> retransmission(std::uint32_t sourceSsrc, std::uint16_t sequenceNumber,
                                            std::uint32_t timestamp) const noexcept;
 
+  // The next packet starts its source anew, as a new source would: the outgoing numbers go on
+  // at highest + 1 with no gap for what was never forwarded (a subscriber made to wait for a
+  // keyframe would otherwise NACK the delta frames it was not sent).
+  void restartAtNextPacket() noexcept { restartPending_ = started_; }
+
   std::uint32_t outSsrc() const noexcept { return outSsrc_; }
   // The source the outgoing stream now carries, and what is added to its RTP timestamps (mod
   // 2^32), for sender reports; nothing before the first packet.
@@ -91,6 +96,7 @@ class RtpStreamRewriter {
   std::uint32_t firstTimestamp_;
   std::uint32_t clockRate_;
   bool started_ = false;
+  bool restartPending_ = false;
 
   // The current source, its sequence numbers extended to 64 bits (RFC 3550 §A.1): the first
   // forwarded and the highest seen.

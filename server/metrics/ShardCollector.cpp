@@ -53,37 +53,43 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
                              "RTP packets the router did not forward, by reason");
   auto keyframes = counterFamily("chorus_router_keyframe_requests_total",
                                  "PLIs sent to publishers for their subscribers");
+  auto keyframesIn = counterFamily("chorus_router_keyframes_received_total",
+                                   "Keyframes publishers sent, counted at their first packet");
   auto rtcp = counterFamily("chorus_router_rtcp_sent_total",
                             "RTCP reports the router sent as an endpoint, by type");
   auto retransmission = counterFamily(
       "chorus_router_retransmission_total",
       "NACK and RTX (RFC 4585, RFC 4588), by event: resent to subscribers, NACKs that missed "
-      "the buffer, publisher RTX recovered, NACKs sent to publishers, publisher losses given up");
-  std::array<std::uint64_t, 5> retransmissions{};
-  std::array<std::uint64_t, 6> dropped{};
+      "the buffer, publisher RTX recovered, NACKs sent to publishers, publisher losses given up, "
+      "video packets not kept because the worker's buffers reached their budget");
+  std::array<std::uint64_t, 6> retransmissions{};
+  std::array<std::uint64_t, 7> dropped{};
   std::array<std::uint64_t, 4> rtcpSent{};
   std::uint64_t forwardedCount = 0;
   std::uint64_t lentCount = 0;
   std::uint64_t keyframeCount = 0;
+  std::uint64_t keyframesInCount = 0;
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     const Shard& shard = shards_.shard(index);
     const media::RouterCounters& counters = shard.routerCounters();
     forwardedCount += counters.forwarded.value();
     lentCount += counters.lent.value();
     keyframeCount += counters.keyframeRequests.value();
+    keyframesInCount += counters.keyframesReceived.value();
     rtcpSent[0] += counters.transportFeedbackSent.value();
     rtcpSent[1] += counters.receiverReportsSent.value();
     rtcpSent[2] += counters.senderReportsSent.value();
     rtcpSent[3] += counters.rembsSent.value();
-    const std::array<const media::RelaxedCounter*, 6> reasons{
-        &counters.unknownStream, &counters.malformed, &counters.rtxDropped,
-        &counters.duplicate,     &counters.ringFull,  &counters.poolExhausted};
+    const std::array<const media::RelaxedCounter*, 7> reasons{
+        &counters.unknownStream,   &counters.malformed, &counters.rtxDropped,
+        &counters.duplicate,       &counters.ringFull,  &counters.poolExhausted,
+        &counters.awaitingKeyframe};
     for (std::size_t i = 0; i < reasons.size(); ++i) {
       dropped[i] += reasons[i]->value();
     }
-    const std::array<const media::RelaxedCounter*, 5> events{
-        &counters.retransmitted, &counters.nackMissed, &counters.rtxRecovered, &counters.nacksSent,
-        &counters.nackGivenUp};
+    const std::array<const media::RelaxedCounter*, 6> events{
+        &counters.retransmitted, &counters.nackMissed,  &counters.rtxRecovered,
+        &counters.nacksSent,     &counters.nackGivenUp, &counters.notKept};
     for (std::size_t i = 0; i < events.size(); ++i) {
       retransmissions[i] += events[i]->value();
     }
@@ -91,8 +97,10 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   addSample(forwarded, static_cast<double>(forwardedCount));
   addSample(lent, static_cast<double>(lentCount));
   addSample(keyframes, static_cast<double>(keyframeCount));
-  constexpr std::array<std::string_view, 6> kReasons{
-      "unknown_stream", "malformed", "rtx", "duplicate", "ring_full", "pool_exhausted"};
+  addSample(keyframesIn, static_cast<double>(keyframesInCount));
+  constexpr std::array<std::string_view, 7> kReasons{
+      "unknown_stream", "malformed",        "rtx", "duplicate", "ring_full",
+      "pool_exhausted", "awaiting_keyframe"};
   for (std::size_t i = 0; i < kReasons.size(); ++i) {
     addSample(drops, static_cast<double>(dropped[i]), {{"reason", std::string(kReasons[i])}});
   }
@@ -101,8 +109,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   for (std::size_t i = 0; i < kRtcpTypes.size(); ++i) {
     addSample(rtcp, static_cast<double>(rtcpSent[i]), {{"type", std::string(kRtcpTypes[i])}});
   }
-  constexpr std::array<std::string_view, 5> kEvents{"resent", "nack_missed", "rtx_recovered",
-                                                    "nack_sent", "loss_given_up"};
+  constexpr std::array<std::string_view, 6> kEvents{"resent",    "nack_missed",   "rtx_recovered",
+                                                    "nack_sent", "loss_given_up", "not_kept"};
   for (std::size_t i = 0; i < kEvents.size(); ++i) {
     addSample(retransmission, static_cast<double>(retransmissions[i]),
               {{"event", std::string(kEvents[i])}});
@@ -122,7 +130,8 @@ std::vector<prometheus::MetricFamily> ShardCollector::routerMetrics() const {
   }
   addSample(estimateSum, sum);
   addSample(estimates, count);
-  return {forwarded, lent, drops, keyframes, rtcp, retransmission, estimateSum, estimates};
+  return {forwarded, lent,           drops,       keyframes, keyframesIn,
+          rtcp,      retransmission, estimateSum, estimates};
 }
 
 std::vector<prometheus::MetricFamily> ShardCollector::Collect() const {

@@ -769,6 +769,8 @@ void RoomRegistry::syncRoutes(Room& room) {
                             .ssrc = ssrc,
                             .rtxSsrc = rtxSsrc,
                             .payloadType = section->codec.payloadType,
+                            .format = media::videoFormatFromEncodingName(
+                                track.kind == "video" ? section->codec.encodingName : ""),
                             .extensions = section->extensionIds(),
                             .maxBitrateBps = track.kind == "video" ? videoCapBps : 0};
       tracks[track.id] = &track;
@@ -800,6 +802,7 @@ void RoomRegistry::syncRoutes(Room& room) {
       spec.payloadType = stream.video ? videoPayloadType : subscribe_payload::kOpus;
       // The offer's RTX payload type for it (SubscribeOffer: 97 + 2i, apt = 96 + 2i).
       spec.rtxPayloadType = stream.video ? static_cast<std::uint8_t>(videoPayloadType + 1) : 0;
+      spec.format = stream.format;
       spec.publisherExtensions = stream.extensions;
       spec.subscriberExtensions = subscribeExtensionIds(stream.video);
       subscriptions[{transport, stream.key}] = {spec, stream.publisher};

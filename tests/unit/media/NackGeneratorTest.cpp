@@ -45,14 +45,67 @@ TEST(NackGeneratorTest, RetriesAreSpacedAndLimited) {
   EXPECT_EQ(generator.givenUp(), 1U);
 }
 
-TEST(NackGeneratorTest, RoundTripTimeSetsTheRetryInterval) {
+TEST(NackGeneratorTest, AnsweredRequestMeasuresTheRoundTripAndSetsTheRetryInterval) {
   NackGenerator generator;
-  generator.setRoundTripTime(milliseconds(100));
   generator.received(1, kStart);
   generator.received(3, kStart);
   EXPECT_EQ(due(generator, kStart), std::vector<std::uint16_t>{2});
-  EXPECT_TRUE(due(generator, kStart + milliseconds(109)).empty());
-  EXPECT_EQ(due(generator, kStart + milliseconds(110)), std::vector<std::uint16_t>{2});
+  generator.received(2, kStart + milliseconds(100), NackGenerator::Arrival::kRetransmission);
+  EXPECT_EQ(generator.roundTripTime(), milliseconds(100));
+  // RFC 6298 §2.2: RTTVAR = RTT / 2 on the first sample; the interval is SRTT + 4 RTTVAR.
+  EXPECT_EQ(generator.retryInterval(), milliseconds(300));
+
+  generator.received(5, kStart + milliseconds(200));
+  EXPECT_EQ(due(generator, kStart + milliseconds(200)), std::vector<std::uint16_t>{4});
+  EXPECT_TRUE(due(generator, kStart + milliseconds(499)).empty());
+  EXPECT_EQ(due(generator, kStart + milliseconds(500)), std::vector<std::uint16_t>{4});
+}
+
+TEST(NackGeneratorTest, LaterSamplesAreSmoothed) {
+  NackGenerator generator;
+  generator.received(0, kStart);
+  TimePoint now = kStart;
+  // Losses answered 40 ms after their one request, then one answered after 120 ms.
+  for (const std::uint16_t lost : {1, 3, 5}) {
+    generator.received(static_cast<std::uint16_t>(lost + 1), now);
+    EXPECT_EQ(due(generator, now), std::vector<std::uint16_t>{lost});
+    const auto rtt = lost == 5 ? milliseconds(120) : milliseconds(40);
+    now += rtt;
+    generator.received(lost, now, NackGenerator::Arrival::kRetransmission);
+  }
+  // SRTT: 40, 40, 40 * 7/8 + 120 / 8 = 50; RTTVAR: 20, 15, (3 * 15 + 80) / 4 = 31.25.
+  EXPECT_EQ(generator.roundTripTime(), milliseconds(50));
+  EXPECT_EQ(generator.retryInterval(), milliseconds(175));
+}
+
+TEST(NackGeneratorTest, AmbiguousOrLateArrivalsAreNoSample) {
+  NackGenerator generator;
+  generator.received(1, kStart);
+  generator.received(4, kStart);  // 2 and 3 lost
+  EXPECT_EQ(due(generator, kStart), (std::vector<std::uint16_t>{2, 3}));
+  const auto interval = NackGenerator::kDefaultRetryInterval;
+  EXPECT_EQ(due(generator, kStart + interval), (std::vector<std::uint16_t>{2, 3}));
+  // Karn's rule: which of the two requests did this answer?
+  generator.received(2, kStart + interval + milliseconds(5),
+                     NackGenerator::Arrival::kRetransmission);
+  // Reordered, not retransmitted: says nothing of the round trip.
+  generator.received(3, kStart + interval + milliseconds(6));
+  EXPECT_FALSE(generator.roundTripTime().has_value());
+  EXPECT_EQ(generator.retryInterval(), interval);
+}
+
+TEST(NackGeneratorTest, RetryIntervalIsBounded) {
+  NackGenerator generator;
+  generator.received(1, kStart);
+  generator.received(3, kStart);
+  due(generator, kStart);
+  generator.received(2, kStart + milliseconds(1), NackGenerator::Arrival::kRetransmission);
+  EXPECT_EQ(generator.retryInterval(), NackGenerator::kMinRetryInterval);
+
+  generator.received(5, kStart);
+  due(generator, kStart);
+  generator.received(4, kStart + std::chrono::seconds(5), NackGenerator::Arrival::kRetransmission);
+  EXPECT_EQ(generator.retryInterval(), NackGenerator::kMaxRetryInterval);
 }
 
 TEST(NackGeneratorTest, LateOrRecoveredPacketIsNoLongerRequested) {

@@ -328,6 +328,52 @@ TEST_F(RouterNackTest, PublishersLossesAreNackedAtMostThreeTimes) {
   mesh_.expectPoolsFull();
 }
 
+TEST_F(RouterNackTest, PublishersRtxAnswerSetsTheRetryIntervalFromTheRoundTrip) {
+  mesh_.subscribe(bob(0), 0, kBobFirst, 0, kStart);
+  publish(original(0));
+  publish(original(2));
+  publisherRouter().tick(kStart);  // NACKs 1
+  const auto& rtcp = mesh_.shard(0).sink.rtcp(kPublisher);
+  const auto sourceOf = [](std::uint16_t index) {
+    return static_cast<std::uint16_t>(kSourceFirst + index);
+  };
+  ASSERT_EQ(nackedSequences(rtcp, kPublisherSsrc), std::vector<std::uint16_t>{sourceOf(1)});
+  // The publisher answers after 60 ms: SRTT 60 ms, RTTVAR 30 ms, retries 180 ms apart
+  // (NackGenerator, RFC 6298 §2).
+  publish(publisherRtx(1, 4000), kStart + milliseconds(60));
+  const TimePoint lossAt = kStart + milliseconds(100);
+  publish(original(4), lossAt);  // 3 lost
+  publisherRouter().tick(lossAt);
+  publisherRouter().tick(lossAt + milliseconds(179));
+  EXPECT_EQ(nackedSequences(rtcp, kPublisherSsrc),
+            (std::vector<std::uint16_t>{sourceOf(1), sourceOf(3)}))
+      << "no retry sooner than the measured interval";
+  publisherRouter().tick(lossAt + milliseconds(180));
+  EXPECT_EQ(nackedSequences(rtcp, kPublisherSsrc),
+            (std::vector<std::uint16_t>{sourceOf(1), sourceOf(3), sourceOf(3)}));
+  mesh_.releaseKept(lossAt + milliseconds(180));
+  mesh_.expectPoolsFull();
+}
+
+TEST_F(RouterNackTest, BuffersKeepAtMostHalfThePool) {
+  auto& pool = mesh_.shard(0).pool;
+  const std::size_t budget = pool.capacity() / 2;
+  for (std::uint16_t index = 0; index < budget + 6; ++index) {
+    publish(original(index));
+  }
+  EXPECT_EQ(pool.available(), pool.capacity() - budget) << "the other half stays free";
+  EXPECT_EQ(publisherRouter().counters().notKept.value(), 6U);
+  // Once the kept packets expire, new ones are kept again.
+  const TimePoint later = kStart + RetransmissionBuffer::kMaxAge + milliseconds(1);
+  publisherRouter().tick(later);
+  EXPECT_EQ(pool.available(), pool.capacity());
+  publish(original(static_cast<std::uint16_t>(budget + 6)), later);
+  EXPECT_EQ(pool.available(), pool.capacity() - 1);
+  EXPECT_EQ(publisherRouter().counters().notKept.value(), 6U);
+  mesh_.releaseKept(later);
+  mesh_.expectPoolsFull();
+}
+
 TEST_F(RouterNackTest, AudioIsNeitherKeptNorNacked) {
   PublishedStreamSpec audio = stream();
   audio.video = false;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -330,6 +331,64 @@ TEST_F(RouterTest, SubscribersFirForItsSsrcRequestsAKeyframeFromThePublisher) {
   feedback(kBob, std::span(fir).first(*size), later);
   EXPECT_EQ(pliTargets(sink_.rtcp(kPublisher)),
             (std::vector<std::uint32_t>{kPublisherSsrc, kPublisherSsrc}));
+}
+
+// A VP8 packet starting a frame (RFC 7741: S set, partition 0), a keyframe or not (the frame
+// tag's P bit).
+std::vector<std::uint8_t> vp8Packet(std::uint16_t sequenceNumber, bool keyframe) {
+  return buildRtp({.ssrc = kPublisherSsrc,
+                   .sequenceNumber = sequenceNumber,
+                   .timestamp = sequenceNumber * kFrameTicks,
+                   .payloadType = 96,
+                   .payload = {0x10, static_cast<std::uint8_t>(keyframe ? 0x50 : 0x51), 0x42}});
+}
+
+std::uint16_t sequenceNumberOf(std::vector<std::uint8_t> packet) {
+  return RtpPacketView::parse(packet)->sequenceNumber();
+}
+
+std::size_t pliCount(const RecordingRouterSink::Packets& datagrams) {
+  const auto targets = pliTargets(datagrams);
+  return static_cast<std::size_t>(std::count(targets.begin(), targets.end(), kPublisherSsrc));
+}
+
+TEST_F(RouterTest, Vp8SubscriptionStartsAtAKeyframeAndAsksAgainUntilOneComes) {
+  PublishedStreamSpec vp8 = videoStream();
+  vp8.format = VideoFormat::kVp8;
+  router_.addPublishedStream(vp8);
+  SubscriptionSpec spec = subscription(kAlice, kAliceSsrc, 100, kAliceIds);
+  spec.format = VideoFormat::kVp8;
+  router_.addSubscription(spec, kAliceFirstSequence, kAliceFirstTimestamp, kStart);
+  publish(kPublisher, vp8Packet(1, false));
+  publish(kPublisher, vp8Packet(2, false));
+  EXPECT_TRUE(sink_.rtp(kAlice).empty()) << "delta frames before the first keyframe";
+  EXPECT_EQ(router_.counters().awaitingKeyframe.value(), 2U);
+  // The PLI on subscribing brought nothing: asked again.
+  router_.tick(kStart + Router::kKeyframeRetryInterval - milliseconds(1));
+  EXPECT_EQ(pliCount(sink_.rtcp(kPublisher)), 1U);
+  const TimePoint retry = kStart + Router::kKeyframeRetryInterval;
+  router_.tick(retry);
+  EXPECT_EQ(pliCount(sink_.rtcp(kPublisher)), 2U);
+
+  publish(kPublisher, vp8Packet(3, true), retry);
+  publish(kPublisher, vp8Packet(4, false), retry);
+  const auto& received = sink_.rtp(kAlice);
+  ASSERT_EQ(received.size(), 2U);
+  EXPECT_EQ(sequenceNumberOf(received[0]), kAliceFirstSequence)
+      << "the keyframe is the subscriber's first packet";
+  EXPECT_EQ(router_.counters().keyframesReceived.value(), 1U);
+  router_.tick(retry + 3 * Router::kKeyframeRetryInterval);
+  EXPECT_EQ(pliCount(sink_.rtcp(kPublisher)), 2U) << "no more requests once started";
+
+  // Its transport came up only now: what went before never reached it, so it starts again at
+  // the next keyframe, its numbering continuous.
+  const TimePoint connected = retry + 4 * Router::kKeyframeRetryInterval;
+  router_.onSubscriberConnected(kAlice, connected);
+  EXPECT_EQ(pliCount(sink_.rtcp(kPublisher)), 3U);
+  publish(kPublisher, vp8Packet(5, false), connected);
+  publish(kPublisher, vp8Packet(6, true), connected);
+  ASSERT_EQ(received.size(), 3U);
+  EXPECT_EQ(sequenceNumberOf(received[2]), kAliceFirstSequence + 2);
 }
 
 TEST_F(RouterTest, RepublishedStreamContinuesTheSubscribersSequence) {

@@ -87,6 +87,22 @@ TEST(RtpStreamRewriterTest, LossStaysAGapSoTheSubscriberCanNack) {
   EXPECT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 12, 900 + 2 * 3000, kStart)), 1002);
 }
 
+TEST(RtpStreamRewriterTest, RestartAtNextPacketSkipsWhatWasNotForwardedWithoutAGap) {
+  RtpStreamRewriter rewriter(kOutSsrc, 1000, 50000, kVideoClock);
+  rewriter.restartAtNextPacket();  // before the first packet: nothing to restart
+  ASSERT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 10, 900, kStart)), 1000);
+  ASSERT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 11, 900, kStart)), 1001);
+  // Source packets 12..19 are not forwarded (the subscriber waits for a keyframe).
+  rewriter.restartAtNextPacket();
+  const auto resumed = rewriter.rewrite(kPublisher, 20, 900 + 3000, kStart + milliseconds(100));
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->sequenceNumber, 1002) << "no gap to NACK";
+  EXPECT_EQ(resumed->timestamp, 50000U + 9000U) << "100 ms later in 90 kHz ticks";
+  EXPECT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 21, 900 + 3000, kStart)), 1003);
+  EXPECT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 15, 900, kStart)), -1)
+      << "a packet from before the restart";
+}
+
 TEST(RtpStreamRewriterTest, DuplicatesAreRefused) {
   RtpStreamRewriter rewriter(kOutSsrc, 1000, 0, kVideoClock);
   EXPECT_EQ(sequenceOf(rewriter.rewrite(kPublisher, 10, 0, kStart)), 1000);
