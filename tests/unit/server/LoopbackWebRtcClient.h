@@ -43,6 +43,8 @@ class LoopbackWebRtcClient final : private test::ClientDatagramSink {
   }
 
   test::WebRtcTestClient& client() { return client_; }
+  // The socket, for a benchmark that reads what arrives itself (after the handshake).
+  int socketHandle() { return socket_.native_handle(); }
 
   // Datagrams for this client the kernel dropped, its receive buffer full, as far as the
   // datagrams received since tell (SO_RXQ_OVFL rides on each received datagram).
