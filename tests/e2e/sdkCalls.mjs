@@ -38,21 +38,22 @@ export async function statsFrom(page, from) {
   return stats.find((s) => s.participantId === from.participantId) ?? null;
 }
 
-// Waits until `page` has decoded more than `frames` frames of `from`'s video (and more than
-// `previous`'s, when given) and received audio with energy; returns the last statistics.
+// Waits until `page` has decoded more than `frames` frames of `from`'s video (and, when
+// `previous` statistics are given, a second's worth more than they had) and received audio with
+// energy; returns the last statistics.
 export async function waitForVideo(page, from, { frames = kWantedFrames, previous,
   timeoutMs = kMediaTimeoutMs } = {}) {
+  const wantedAfter = previous ? (previous.video?.framesDecoded ?? 0) + kWantedFrames : 0;
   const { stats } = await pollUntil(async () => {
     const stats = await statsFrom(page, from);
     const decoded = stats?.video?.framesDecoded ?? 0;
-    const done = decoded > frames && decoded > (previous?.video?.framesDecoded ?? 0) &&
-      stats.audio?.totalAudioEnergy > 0;
+    const done = decoded > Math.max(frames, wantedAfter) && stats.audio?.totalAudioEnergy > 0;
     return { done, stats };
   }, {
     timeoutMs,
     describe: (last) => `${page.label} receives from ${from.label}: ` +
-      `${JSON.stringify(last.stats)}, wanted framesDecoded > ` +
-      `${Math.max(frames, previous?.video?.framesDecoded ?? 0)} and audio energy`,
+      `${JSON.stringify(last.stats)}, wanted framesDecoded > ${Math.max(frames, wantedAfter)} ` +
+      'and audio energy',
   });
   return stats;
 }
