@@ -160,8 +160,8 @@ TEST_F(WebSocketTest, ConnectionsGaugeCountsOpenSockets) {
 TEST_F(WebSocketTest, ConnectionsTotalCountsClosedSocketsToo) {
   { WebSocketClient closed = connect(); }
   WebSocketClient open = connect();
-  EXPECT_EQ(
-      prometheusSample(httpGet(port_, "/metrics").body, "chorus_websocket_connections_total"), 2);
+  EXPECT_EQ(prometheusSample(httpGet(port_, "/metrics").body, "chorus_websocket_connections_total"),
+            2);
 }
 
 TEST_F(WebSocketTest, PlainGetOfWsIsUpgradeRequired) {

@@ -67,8 +67,9 @@ class SignalingProtocolTest : public ::testing::Test {
 };
 
 TEST_F(SignalingProtocolTest, HelloIsExactlyAsDocumented) {
-  EXPECT_EQ(protocol_.hello(), R"({"type":"hello","protocol":1,"limits":{"max_message_bytes":4096,)"
-                               R"("messages_per_second":5,"message_burst":10},"resume_window_seconds":20})");
+  EXPECT_EQ(protocol_.hello(),
+            R"({"type":"hello","protocol":1,"limits":{"max_message_bytes":4096,)"
+            R"("messages_per_second":5,"message_burst":10},"resume_window_seconds":20})");
 }
 
 TEST_F(SignalingProtocolTest, HelloCarriesVersionAndLimits) {
