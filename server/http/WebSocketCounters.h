@@ -16,6 +16,7 @@ inline constexpr std::size_t kTokenErrorCount =
 // collector at scrape time.
 struct WebSocketCounters {
   std::atomic<std::uint64_t> open{0};              // connections past the upgrade, not yet closed
+  std::atomic<std::uint64_t> accepted{0};          // connections ever past the upgrade
   std::atomic<std::uint64_t> refused{0};           // upgrades answered 503 for max_connections
   std::atomic<std::uint64_t> refusedForOrigin{0};  // answered 403: Origin not allowed
   std::atomic<std::uint64_t> rateLimited{0};

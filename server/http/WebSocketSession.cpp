@@ -56,6 +56,7 @@ template <typename Stream>
 asio::awaitable<void> WebSocketSession<Stream>::run(
     beast::http::request<beast::http::string_body> upgrade) {
   const OpenConnection open(counters_.open);
+  ++counters_.accepted;
   // The websocket stream keeps its own timers; the HTTP read deadline must not fire under it.
   beast::get_lowest_layer(socket_).expires_never();
   // RFC 6455 §5.5.2: keep_alive_pings pings a silent client at half the idle timeout, so a

@@ -9,6 +9,9 @@ namespace chorus::server {
 std::vector<prometheus::MetricFamily> WebSocketCollector::Collect() const {
   auto open = gaugeFamily("chorus_websocket_connections", "open WebSocket connections on /ws");
   addSample(open, static_cast<double>(counters_.open.load()));
+  auto accepted = counterFamily("chorus_websocket_connections_total",
+                                "WebSocket connections accepted on /ws since the start");
+  addSample(accepted, static_cast<double>(counters_.accepted.load()));
   auto refused =
       counterFamily("chorus_websocket_upgrades_refused_total",
                     "WebSocket upgrades refused, by reason: max_connections (503), origin (403)");
@@ -25,7 +28,7 @@ std::vector<prometheus::MetricFamily> WebSocketCollector::Collect() const {
     addSample(authFailures, static_cast<double>(counters_.authFailures[reason].load()),
               {{"reason", std::string(toString(static_cast<signaling::TokenError>(reason)))}});
   }
-  return {open, refused, rateLimited, authFailures};
+  return {open, accepted, refused, rateLimited, authFailures};
 }
 
 }  // namespace chorus::server

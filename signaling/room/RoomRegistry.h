@@ -117,6 +117,9 @@ class RoomRegistry {
   bool muteTrack(std::string_view roomId, std::string_view trackId, bool muted);
   bool closeRoom(std::string_view roomId);
 
+  // How long a dropped connection's participant waits for a `resume` (the hello announces it).
+  std::chrono::seconds resumeWindow() const noexcept { return policy_.resumeWindow; }
+
   std::size_t roomCount() const { return rooms_.size(); }
   std::size_t participantCount() const;
   const RoomCounters& counters() const { return counters_; }

@@ -108,6 +108,8 @@ std::string SignalingProtocol::hello() const {
   hello["type"] = "hello";
   hello["protocol"] = kVersion;
   hello["limits"] = std::move(limits);
+  // So that clients keep trying to resume for as long as the server keeps their participant.
+  hello["resume_window_seconds"] = rooms_.resumeWindow().count();
   return json::serialize(hello);
 }
 

@@ -48,7 +48,8 @@ class SignalingProtocol {
   // The connection has dropped: its participant, if any, waits for a resume.
   void onClosed(TokenBucket::Clock::time_point now);
 
-  // The first server message: the protocol version and the limits the client must respect.
+  // The first server message: the protocol version, the limits the client must respect and
+  // the resume window.
   std::string hello() const;
 
   SignalingReply onMessage(std::string_view text, TokenBucket::Clock::time_point now,

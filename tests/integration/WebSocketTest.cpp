@@ -157,6 +157,13 @@ TEST_F(WebSocketTest, ConnectionsGaugeCountsOpenSockets) {
   EXPECT_EQ(prometheusSample(httpGet(port_, "/metrics").body, "chorus_websocket_connections"), 2);
 }
 
+TEST_F(WebSocketTest, ConnectionsTotalCountsClosedSocketsToo) {
+  { WebSocketClient closed = connect(); }
+  WebSocketClient open = connect();
+  EXPECT_EQ(prometheusSample(httpGet(port_, "/metrics").body, "chorus_websocket_connections_total"),
+            2);
+}
+
 TEST_F(WebSocketTest, PlainGetOfWsIsUpgradeRequired) {
   const auto reply = httpGet(port_, "/ws");
   EXPECT_EQ(reply.status, 426);

@@ -62,6 +62,14 @@
  * @property {'participant' | 'server'} by who muted it: the participant or the REST API
  */
 /**
+ * A mute of one of this call's own tracks by the application's backend (REST API).
+ * @typedef {object} LocalMuteChange
+ * @property {'audio' | 'video'} kind
+ * @property {string} trackId
+ * @property {boolean} muted
+ * @property {'server'} by
+ */
+/**
  * The callbacks a call reports to; every one is optional.
  * @typedef {object} CallListener
  * @property {(call: Call) => void} [onCallProgressing] the room is joined
@@ -77,6 +85,9 @@
  *   speaking now, loudest first (empty when all are quiet)
  * @property {(remoteCall: RemoteCall, change: MuteChange, call: Call) => void}
  *   [onRemoteMuteChanged] a remote participant muted or unmuted a track
+ * @property {(change: LocalMuteChange, call: Call) => void} [onLocalMuteChanged] the
+ *   application's backend muted or unmuted this call's own track (the SDK has already stopped
+ *   or resumed sending it)
  */
 /**
  * @typedef {object} WireTrack
@@ -325,6 +336,13 @@ export class Call {
     /** @param {'audio' | 'video'} [kind] */
     unmute(kind?: "audio" | "video"): Promise<void>;
     /**
+     * Restarts ICE on both transports now, as the SDK does by itself when a media path fails:
+     * for an application that knows the network changed (say the browser's `online` event)
+     * before the browser notices. Media keeps flowing on the old path until the new one is up.
+     * @returns {Promise<void>}
+     */
+    restartIce(): Promise<void>;
+    /**
      * The statistics of both transports (`getStats()` of each RTCPeerConnection).
      * @returns {Promise<{publish: RTCStatsReport | null, subscribe: RTCStatsReport | null}>}
      */
@@ -453,6 +471,15 @@ export type MuteChange = {
     by: "participant" | "server";
 };
 /**
+ * A mute of one of this call's own tracks by the application's backend (REST API).
+ */
+export type LocalMuteChange = {
+    kind: "audio" | "video";
+    trackId: string;
+    muted: boolean;
+    by: "server";
+};
+/**
  * The callbacks a call reports to; every one is optional.
  */
 export type CallListener = {
@@ -492,6 +519,12 @@ export type CallListener = {
      * a remote participant muted or unmuted a track
      */
     onRemoteMuteChanged?: ((remoteCall: RemoteCall, change: MuteChange, call: Call) => void) | undefined;
+    /**
+     * the
+     * application's backend muted or unmuted this call's own track (the SDK has already stopped
+     * or resumed sending it)
+     */
+    onLocalMuteChanged?: ((change: LocalMuteChange, call: Call) => void) | undefined;
 };
 export type WireTrack = {
     track_id: string;
@@ -568,6 +601,8 @@ declare class Connection {
     onEvent: (event: Message) => void;
     /** @type {(event: CloseEvent) => void} */
     onClose: (event: CloseEvent) => void;
+    /** How long the server keeps a dropped participant for a `resume` (from its hello). */
+    resumeWindowMs: number;
     /** @type {(hello: Message) => void} */
     onHello: (hello: Message) => void;
     get isOpen(): boolean;

@@ -14,9 +14,9 @@
 export const kProtocolVersion = 1;
 /** The longest room id, in Unicode code points (docs/signaling.md, "Model"). */
 export const kMaxRoomIdLength = 64;
-// rooms.resume_window_seconds' default. The hello does not announce the window, so the SDK
-// keeps trying this long after a drop; `resume_failed` ends the attempt sooner.
-const kResumeWindowMs = 15_000;
+// rooms.resume_window_seconds' default, for a server whose hello does not announce the window.
+// The SDK keeps trying to resume that long after a drop; `resume_failed` ends it sooner.
+const kDefaultResumeWindowMs = 15_000;
 const kResumeRetryDelaysMs = [0, 250, 500, 1000, 2000];
 // How long a transport may stay `disconnected` before the SDK restarts ICE on it.
 const kDisconnectedGraceMs = 2_000;
@@ -111,6 +111,15 @@ export class ChorusError extends Error {
  */
 
 /**
+ * A mute of one of this call's own tracks by the application's backend (REST API).
+ * @typedef {object} LocalMuteChange
+ * @property {'audio' | 'video'} kind
+ * @property {string} trackId
+ * @property {boolean} muted
+ * @property {'server'} by
+ */
+
+/**
  * The callbacks a call reports to; every one is optional.
  * @typedef {object} CallListener
  * @property {(call: Call) => void} [onCallProgressing] the room is joined
@@ -126,6 +135,9 @@ export class ChorusError extends Error {
  *   speaking now, loudest first (empty when all are quiet)
  * @property {(remoteCall: RemoteCall, change: MuteChange, call: Call) => void}
  *   [onRemoteMuteChanged] a remote participant muted or unmuted a track
+ * @property {(change: LocalMuteChange, call: Call) => void} [onLocalMuteChanged] the
+ *   application's backend muted or unmuted this call's own track (the SDK has already stopped
+ *   or resumed sending it)
  */
 
 /**
@@ -250,6 +262,8 @@ class Connection {
   onEvent = () => {};
   /** @type {(event: CloseEvent) => void} */
   onClose = () => {};
+  /** How long the server keeps a dropped participant for a `resume` (from its hello). */
+  resumeWindowMs = kDefaultResumeWindowMs;
 
   /**
    * Opens a connection and resolves once the server's hello has come.
@@ -267,6 +281,9 @@ class Connection {
           reject(new ChorusError('protocol_unsupported',
             `the server speaks protocol ${hello.protocol}, this SDK ${kProtocolVersion}`));
         } else {
+          if (Number.isFinite(hello.resume_window_seconds)) {
+            connection.resumeWindowMs = hello.resume_window_seconds * 1000;
+          }
           resolve(connection);
         }
       };
@@ -676,6 +693,7 @@ export class Call {
   /** @type {Promise<void> | null} while the connection is being resumed */
   #resuming = null;
   #resumeToken = '';
+  #resumeWindowMs = kDefaultResumeWindowMs;
   /** @type {RTCPeerConnection | null} */
   #publishPc = null;
   /** @type {RTCPeerConnection | null} */
@@ -826,6 +844,16 @@ export class Call {
   }
 
   /**
+   * Restarts ICE on both transports now, as the SDK does by itself when a media path fails:
+   * for an application that knows the network changed (say the browser's `online` event)
+   * before the browser notices. Media keeps flowing on the old path until the new one is up.
+   * @returns {Promise<void>}
+   */
+  async restartIce() {
+    await Promise.all([this.#restart('publish', false), this.#restart('subscribe', false)]);
+  }
+
+  /**
    * The statistics of both transports (`getStats()` of each RTCPeerConnection).
    * @returns {Promise<{publish: RTCStatsReport | null, subscribe: RTCStatsReport | null}>}
    */
@@ -896,6 +924,7 @@ export class Call {
   /** @param {Connection} connection */
   #adopt(connection) {
     this.#connection = connection;
+    this.#resumeWindowMs = connection.resumeWindowMs;
     connection.onEvent = (event) => this.#onEvent(event);
     connection.onClose = (event) => this.#onConnectionClosed(event);
   }
@@ -1007,6 +1036,10 @@ export class Call {
 
   /** @param {Message} event */
   #onRemoteMute(event) {
+    if (event.participant_id === this.details.id) {
+      this.#onServerMute(event);
+      return;
+    }
     const remote = this.#remotes.get(event.participant_id);
     const track = this.#remoteStates.get(event.participant_id)?.tracks.get(event.track_id);
     if (!remote || !track) return;
@@ -1016,6 +1049,24 @@ export class Call {
     if (kind !== 'audio' && kind !== 'video') return;
     notify(this.#listeners, 'onRemoteMuteChanged', remote,
       { kind, trackId: event.track_id, muted, by: event.by }, this);
+  }
+
+  /**
+   * The application's backend muted (or unmuted) one of this call's tracks (docs/signaling.md,
+   * REST API): the room already knows, so the SDK stops (or resumes) sending without telling
+   * the server again.
+   * @param {Message} event
+   */
+  #onServerMute(event) {
+    const kind = [...this.#localTrackIds].find(([, id]) => id === event.track_id)?.[0];
+    if (!kind) return;
+    const muted = event.type === 'track_muted';
+    this.#applyMuted(kind, muted).then(() => {
+      notify(this.#listeners, 'onLocalMuteChanged',
+        { kind, trackId: event.track_id, muted, by: 'server' }, this);
+    }, (error) => {
+      this.error = toChorusError(error, 'internal');
+    });
   }
 
   /** @param {string[]} ids */
@@ -1106,6 +1157,21 @@ export class Call {
    */
   async #setMuted(kind, muted) {
     if (this.#muted[kind] === muted) return;
+    await this.#applyMuted(kind, muted);
+    const trackId = this.#localTrackIds.get(kind);
+    if (trackId && !this.#isEnded()) {
+      await this.#request('mute', { track_id: trackId, muted }).catch((error) => {
+        this.error = toChorusError(error, 'internal');
+      });
+    }
+  }
+
+  /**
+   * Stops or resumes sending a kind of local media, without telling the server.
+   * @param {'audio' | 'video'} kind
+   * @param {boolean} muted
+   */
+  async #applyMuted(kind, muted) {
     this.#muted[kind] = muted;
     const track = this.#localTracks.get(kind);
     if (track) track.enabled = !muted;
@@ -1115,12 +1181,6 @@ export class Call {
     const transceiver = this.#publishPc?.getTransceivers()
       .find((t) => t.receiver.track.kind === kind);
     await transceiver?.sender.replaceTrack(muted ? null : (track ?? null));
-    const trackId = this.#localTrackIds.get(kind);
-    if (trackId && !this.#isEnded()) {
-      await this.#request('mute', { track_id: trackId, muted }).catch((error) => {
-        this.error = toChorusError(error, 'internal');
-      });
-    }
   }
 
   // --- subscribe transport ---
@@ -1298,7 +1358,7 @@ export class Call {
   // docs/signaling.md, `resume`: on a new connection, within the resume window, take the
   // participant over. Media keeps flowing meanwhile; the room sees nothing.
   async #resume() {
-    const deadline = Date.now() + kResumeWindowMs;
+    const deadline = Date.now() + this.#resumeWindowMs;
     for (let attempt = 0; Date.now() < deadline && !this.#isEnded(); attempt++) {
       const delay = kResumeRetryDelaysMs[Math.min(attempt, kResumeRetryDelaysMs.length - 1)];
       await new Promise((resolve) => setTimeout(resolve, delay));

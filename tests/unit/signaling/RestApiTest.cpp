@@ -207,11 +207,15 @@ TEST_F(RestApiTest, MutesAndUnmutesATrackNamedWithAnEncodedSlash) {
   EXPECT_EQ(lastEvent(bob_).at("type"), "track_muted");
   EXPECT_EQ(lastEvent(bob_).at("track_id").as_string(), track);
   EXPECT_EQ(lastEvent(bob_).at("by"), "server");
+  // The muted participant hears of it too, so that its client stops sending.
+  EXPECT_EQ(lastEvent(alice_).at("type"), "track_muted");
+  EXPECT_EQ(lastEvent(alice_).at("track_id").as_string(), track);
   // Lower-case hex digits are the same escape.
   const std::string lower = track.substr(0, slash) + "%2f" + track.substr(slash + 1);
   EXPECT_EQ(send(http::verb::post, "/api/v1/rooms/standup/tracks/" + lower + "/unmute").result(),
             http::status::no_content);
   EXPECT_EQ(lastEvent(bob_).at("type"), "track_unmuted");
+  EXPECT_EQ(lastEvent(alice_).at("type"), "track_unmuted");
 
   // Unencoded, the '/' splits the id into two segments: no such path.
   expectError(send(http::verb::post, "/api/v1/rooms/standup/tracks/" + track + "/mute"),

@@ -41,6 +41,13 @@ std::string token(std::string_view secret, std::chrono::sys_seconds expiresAt) {
   return TokenMinter(std::string(secret)).mint(claims);
 }
 
+// A resume window other than the default, so that the hello is seen to announce the policy's.
+RoomPolicy policy() {
+  RoomPolicy policy;
+  policy.resumeWindow = 20s;
+  return policy;
+}
+
 class SignalingProtocolTest : public ::testing::Test {
  protected:
   json::value send(std::string_view text, Clock::time_point now = kStart) {
@@ -53,15 +60,16 @@ class SignalingProtocolTest : public ::testing::Test {
 
   TokenVerifier verifier_ = verifier();
   test::FakeMediaTransports transports_;
-  RoomRegistry rooms_{RoomPolicy{}, transports_};
+  RoomRegistry rooms_{policy(), transports_};
   test::RecordingConnection connection_;
   SignalingProtocol protocol_{verifier_, SignalingLimits{4096, 5}, kStart, rooms_, connection_};
   SignalingReply last_;
 };
 
 TEST_F(SignalingProtocolTest, HelloIsExactlyAsDocumented) {
-  EXPECT_EQ(protocol_.hello(), R"({"type":"hello","protocol":1,"limits":{"max_message_bytes":4096,)"
-                               R"("messages_per_second":5,"message_burst":10}})");
+  EXPECT_EQ(protocol_.hello(),
+            R"({"type":"hello","protocol":1,"limits":{"max_message_bytes":4096,)"
+            R"("messages_per_second":5,"message_burst":10},"resume_window_seconds":20})");
 }
 
 TEST_F(SignalingProtocolTest, HelloCarriesVersionAndLimits) {
@@ -71,6 +79,7 @@ TEST_F(SignalingProtocolTest, HelloCarriesVersionAndLimits) {
   EXPECT_EQ(hello.at("limits").at("max_message_bytes").to_number<int>(), 4096);
   EXPECT_EQ(hello.at("limits").at("messages_per_second").to_number<double>(), 5);
   EXPECT_EQ(hello.at("limits").at("message_burst").to_number<double>(), 10);
+  EXPECT_EQ(hello.at("resume_window_seconds").to_number<int>(), 20);
 }
 
 TEST_F(SignalingProtocolTest, MalformedMessagesAreBadRequestsWithNullId) {
