@@ -67,11 +67,15 @@ TEST_F(ChorusdTest, MetricsAreValidPrometheusTextWithBuildProcessAndWorkerMetric
   EXPECT_GE(prometheusSample(reply.body, "process_threads").value_or(0), 3);
 }
 
-TEST_F(ChorusdTest, DemoPageIsServedAtTheRoot) {
+TEST_F(ChorusdTest, DemoPageIsServedAtTheRootAndTheSdkBesideIt) {
   const auto reply = httpGet(port_, "/");
   EXPECT_EQ(reply.status, 200);
   EXPECT_THAT(reply.head, HasSubstr("Content-Type: text/html; charset=utf-8"));
-  EXPECT_THAT(reply.body, HasSubstr("<title>Chorus</title>"));
+  EXPECT_THAT(reply.body, HasSubstr("<title>Chorus demo</title>"));
+  const auto sdk = httpGet(port_, "/sdk/chorus.js");
+  EXPECT_EQ(sdk.status, 200);
+  EXPECT_THAT(sdk.head, HasSubstr("Content-Type: text/javascript"));
+  EXPECT_THAT(sdk.body, HasSubstr("export class ChorusClient"));
 }
 
 TEST_F(ChorusdTest, UnknownPathTraversalAndWrongMethodGetProperStatuses) {
