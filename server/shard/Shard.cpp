@@ -1,7 +1,6 @@
 #include "server/shard/Shard.h"
 
 #include <cassert>
-#include <csignal>
 #include <cstdint>
 #include <pthread.h>
 #include <span>
@@ -50,17 +49,7 @@ Shard::~Shard() {
   stop();
 }
 
-// The worker is born with SIGINT and SIGTERM blocked (a thread inherits its creator's mask), so
-// the process's stop signals reach the control thread, whose loop waits on Server's signal_set.
-// Under ThreadSanitizer, which defers a signal handler until the receiving thread reaches a
-// safe point, a SIGINT was seen to stay undelivered while every thread slept in epoll_wait.
 void Shard::start() {
-  sigset_t stopSignals;
-  sigemptyset(&stopSignals);
-  sigaddset(&stopSignals, SIGINT);
-  sigaddset(&stopSignals, SIGTERM);
-  sigset_t previous;
-  pthread_sigmask(SIG_BLOCK, &stopSignals, &previous);
   thread_ = std::thread([this] {
     const std::string name = "chorus-w" + std::to_string(index_);
     pthread_setname_np(pthread_self(), name.c_str());
@@ -71,7 +60,6 @@ void Shard::start() {
     tick();
     context_.run();
   });
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 void Shard::connect(Shard& peer, media::ShardLink& outbound, media::ShardLink& inbound) {
