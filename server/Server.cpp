@@ -94,7 +94,7 @@ signaling::RoomPolicy roomPolicy(const Config::Rooms& config) {
 
 Server::Server(const Config& config, unsigned workerCount)
     : config_(config),
-      signals_(control_, SIGINT, SIGTERM),
+      signals_(control_),
       certificate_(loadCertificate(config.dtls)),
       shards_(config, workerCount, certificate_),
       transports_(shards_, certificate_, config.rooms.membersPerWorker),
@@ -127,11 +127,7 @@ Server::Server(const Config& config, unsigned workerCount)
 }
 
 int Server::run() {
-  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
-    if (!error) {
-      onSignal(signal);
-    }
-  });
+  signals_.asyncWait([this](int signal) { onSignal(signal); });
   shards_.start();
   iceTcp_.start();
   tickRooms();

@@ -4,10 +4,10 @@
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "media/security/DtlsCertificate.h"
+#include "server/StopSignals.h"
 #include "server/config/Config.h"
 #include "server/http/HttpServer.h"
 #include "server/metrics/IceTcpCollector.h"
@@ -55,7 +55,7 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
 
   Config config_;
   boost::asio::io_context control_{1};
-  boost::asio::signal_set signals_;
+  StopSignals signals_;  // before anything that starts a thread (it blocks the signals)
   media::DtlsCertificate certificate_;
   ShardPool shards_;
   ShardTransports transports_;
