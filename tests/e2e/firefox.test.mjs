@@ -1,6 +1,7 @@
 // Firefox against the server (issue 7, "End-to-end tests", case 2 with pages/client.js): two
-// firefox-esr pages in one room each decode the other's video and hear its audio, and so do a
-// Chromium page and a Firefox page in another room, VP8 and Opus. Firefox's SDP is not
+// firefox-esr pages in one room each decode the other's video and hear its audio, and so do two
+// Chromium pages and a Firefox page in another room (the group call of issue 7 with Firefox as
+// one of three), VP8 and Opus. Firefox's SDP is not
 // Chromium's (extension ids, no extmap-allow-mixed, its own ssrc and rtcp-fb lines, a=setup), so
 // this is the interop check for the publish and subscribe negotiation.
 import assert from 'node:assert/strict';
@@ -117,14 +118,15 @@ test('two Firefox pages see and hear each other (VP8, Opus)', {
   }
 });
 
-test('a Chromium page and a Firefox page see and hear each other (VP8, Opus)', {
+test('two Chromium pages and a Firefox page see and hear each other (VP8, Opus)', {
   timeout: kTestTimeoutMs,
 }, async (t) => {
   try {
     await reporting(t, async () => {
       chromium = await launchChromium();
-      await joinAndPublish(chromium, 'e2e-mixed', 'chromium');
+      await joinAndPublish(chromium, 'e2e-mixed', 'chromium-a');
       await joinAndPublish(firefox, 'e2e-mixed', 'firefox');
+      await joinAndPublish(chromium, 'e2e-mixed', 'chromium-b');
       await assertSeeAndHearEachOther(t);
     });
   } finally {
