@@ -15,6 +15,7 @@ import { launchFirefox } from './support/firefox.mjs';
 import { describeStream, waitForMedia } from './support/inbound.mjs';
 import { describeNonZero, parseSamples, sampleValue } from './support/prometheus.mjs';
 import { reportingFailure, TestPage } from './support/testPage.mjs';
+import { pollUntil } from './support/timing.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kStepTimeoutMs = 15_000;
@@ -95,6 +96,46 @@ async function assertSeeAndHearEachOther(t) {
   );
 }
 
+// Each page's sender has remote-inbound-rtp for its video from the server's receiver reports,
+// with a loss that is not negative (RTX packets, the browsers' bandwidth probes among them, once
+// counted as the media stream's and took it below zero).
+async function assertReceiverReports(t) {
+  for (const page of pages.values()) {
+    const { video, stats } = await pollUntil(
+      async () => {
+        const stats = await page.call('sendSideStats', undefined, kStepTimeoutMs);
+        const video = stats.remoteInbound.find((r) => r.kind === 'video');
+        return { done: video !== undefined, video, stats };
+      },
+      {
+        timeoutMs: kStepTimeoutMs,
+        describe: ({ stats }) => `${page.label}: no video remote-inbound-rtp: ` +
+          JSON.stringify(stats),
+      },
+    );
+    t.diagnostic(`${page.label} sends: ${JSON.stringify(stats)}`);
+    assert.ok(video.packetsLost >= 0, `${page.label}: ${JSON.stringify(video)}`);
+  }
+}
+
+// The server estimates each subscriber's downlink from its transport-cc feedback: it reads
+// Firefox's.
+async function assertSubscriberEstimates(t) {
+  const { samples } = await pollUntil(
+    async () => {
+      const samples = parseSamples(await chorusd.metricsText());
+      return { done: (sampleValue(samples, 'chorus_subscriber_estimates') ?? 0) >= pages.size,
+        samples };
+    },
+    {
+      timeoutMs: kStepTimeoutMs,
+      describe: ({ samples }) => `no estimate for each subscriber:\n` +
+        describeNonZero(samples, ['chorus_subscriber_', 'chorus_router_rtcp']),
+    },
+  );
+  t.diagnostic(describeNonZero(samples, ['chorus_subscriber_', 'chorus_router_rtcp']));
+}
+
 // Closes the running test's pages (the server sees their connections end).
 async function closeAll() {
   for (const page of pages.values()) {
@@ -112,6 +153,8 @@ test('two Firefox pages see and hear each other (VP8, Opus)', {
       await joinAndPublish(firefox, 'e2e-firefox-pair', 'firefox-a');
       await joinAndPublish(firefox, 'e2e-firefox-pair', 'firefox-b');
       await assertSeeAndHearEachOther(t);
+      await assertReceiverReports(t);
+      await assertSubscriberEstimates(t);
     });
   } finally {
     await closeAll();
@@ -128,6 +171,7 @@ test('two Chromium pages and a Firefox page see and hear each other (VP8, Opus)'
       await joinAndPublish(firefox, 'e2e-mixed', 'firefox');
       await joinAndPublish(chromium, 'e2e-mixed', 'chromium-b');
       await assertSeeAndHearEachOther(t);
+      await assertReceiverReports(t);
     });
   } finally {
     await closeAll();
