@@ -148,7 +148,7 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
   }
   recordTransportCc(from, *view, now);
   if (const auto found = bySsrc_.find({from, view->ssrc()}); found != bySsrc_.end()) {
-    route(found->second, packet, *view, now);
+    route(found->second, packet, *view, now, false);
     return;
   }
   const auto rtx = byRtxSsrc_.find({from, view->ssrc()});
@@ -157,13 +157,20 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
     return;
   }
   if (const auto original = recoverFromRtx(*packet, *view, streams_.find(rtx->second)->second)) {
-    route(rtx->second, packet, *original, now);
+    route(rtx->second, packet, *original, now, true);
   }
 }
 
-void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now) {
+void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now,
+                   bool retransmitted) {
   Stream& stream = streams_.find(key)->second;
-  stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  // The receiver reports describe the media SSRC's own packets (RFC 3550 §6.4.1); what came on
+  // the RTX stream (RFC 4588 §4: a stream of its own, repairs and the copies senders send as
+  // bandwidth probes) is left out, as browsers leave it out, so the publisher's cumulative loss
+  // neither goes negative with the probes nor hides the path's loss behind the repairs.
+  if (!retransmitted) {
+    stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  }
   if (stream.spec.extensions.audioLevel != 0) {
     measureSpeech(stream, view);
   }

@@ -205,7 +205,9 @@ class Router {
   void fanOut(StreamKey stream, const RtpPacketView& view, TimePoint arrival);
   static void measureSpeech(Stream& stream, const RtpPacketView& view);
   void sendCopy(Subscription& subscription, const RtpPacketView& view, TimePoint arrival);
-  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now);
+  // `retransmitted`: `view` is the original a publisher's RTX packet carried.
+  void route(StreamKey key, PacketRef& packet, const RtpPacketView& view, TimePoint now,
+             bool retransmitted);
   void lend(PacketRef& packet, const Stream& stream, TimePoint now, std::uint32_t holders);
   bool pushLent(std::size_t peer, const LentPacket& packet);
   void requestKeyframe(StreamKey stream, std::size_t publisherShard, TimePoint now);
