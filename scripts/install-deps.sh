@@ -5,9 +5,10 @@
 #   scripts/install-deps.sh              build and test dependencies (the default)
 #   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
 #
-# The browser tests (tests/e2e) also need node, npm and chromium, and their npm packages as
-# tests/e2e/package-lock.json pins them, and the SDK's type check (web/) needs TypeScript as
-# web/package-lock.json pins it (`npm ci` in each, run again when a lock file changes).
+# The browser tests (tests/e2e) also need node, npm, chromium and firefox-esr, `unshare` and `ip`
+# for their private network namespace, and their npm packages as tests/e2e/package-lock.json
+# pins them; the SDK's type check (web/) needs TypeScript as web/package-lock.json pins it
+# (`npm ci` in each, run again when a lock file changes).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,13 +33,15 @@ build_packages=(
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-format-14 clang-tidy-14
+  iproute2 util-linux
 )
 
-# Node and Chromium count as present when their commands are, whatever package brought them
+# Node and the browsers count as present when their commands are, whatever package brought them
 # (a nodesource nodejs bundles npm, and Debian's npm would conflict with it). On a fresh
 # Debian 12 the Debian packages come.
 if [ "$mode" = all ]; then
   command -v chromium >/dev/null || test_packages+=(chromium)
+  command -v firefox-esr >/dev/null || test_packages+=(firefox-esr)
   command -v node >/dev/null || test_packages+=(nodejs)
   command -v npm >/dev/null || test_packages+=(npm)
 fi

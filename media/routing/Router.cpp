@@ -191,7 +191,13 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
 void Router::route(StreamKey key, PacketRef& packet, const RtpPacketView& view,
                    NackGenerator::Arrival arrival, TimePoint now) {
   Stream& stream = streams_.find(key)->second;
-  stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  // The receiver reports describe the media SSRC's own packets (RFC 3550 §6.4.1); what came on
+  // the RTX stream (RFC 4588 §4: a stream of its own, repairs and the copies senders send as
+  // bandwidth probes) is left out, as browsers leave it out, so the publisher's cumulative loss
+  // neither goes negative with the probes nor hides the path's loss behind the repairs.
+  if (arrival == NackGenerator::Arrival::kOriginal) {
+    stream.received.onPacket(view.sequenceNumber(), view.timestamp(), now);
+  }
   if (stream.spec.video && startsKeyframe(stream.spec.format, view.payload())) {
     stream.throttle.keyframeReceived();
     counters_.keyframesReceived.add();

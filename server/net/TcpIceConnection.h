@@ -67,7 +67,7 @@ class TcpFrameReceiver {
 // Nothing allocates per packet. One shard's object: touched only from its thread.
 //
 // NOTE: after close() the owner keeps the object alive until handlers already queued have run
-// (the shard frees closed connections at its next tick). Handlers completing with
+// (the shard frees closed connections two ticks later). Handlers completing with
 // operation_aborted touch nothing, so destroying it later is safe too.
 class TcpIceConnection {
  public:

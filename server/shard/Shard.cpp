@@ -349,8 +349,10 @@ void Shard::onRtcp(media::WebRtcTransport& transport, media::PacketRef& packet) 
 }
 
 void Shard::tick() {
-  // Closed a tick ago or more: every handler queued for them has run (see TcpIceConnection).
-  closedTcpConnections_.clear();
+  // Closed before the previous tick: every handler queued for them had been queued before that
+  // tick ran, so it has run by now (the queue is FIFO); those closed since wait one more tick.
+  retiredTcpConnections_.clear();
+  std::swap(retiredTcpConnections_, closedTcpConnections_);
   const auto now = std::chrono::steady_clock::now();
   transports_.forEach(
       [now](TransportId /*id*/, media::WebRtcTransport& transport) { transport.onTimer(now); });

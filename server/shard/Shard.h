@@ -146,7 +146,11 @@ class Shard : public DatagramReceiver,
   std::unordered_map<media::SocketAddress, std::unique_ptr<TcpIceConnection>,
                      media::SocketAddressHash>
       tcpConnections_;
-  std::vector<std::unique_ptr<TcpIceConnection>> closedTcpConnections_;  // freed at next tick
+  // Closed connections wait two ticks before they are freed: one closed by the handler that ran
+  // just before a tick may still have a completion queued behind that tick (a write that
+  // finished before the close), which must find it alive (see TcpIceConnection's NOTE).
+  std::vector<std::unique_ptr<TcpIceConnection>> closedTcpConnections_;   // since the last tick
+  std::vector<std::unique_ptr<TcpIceConnection>> retiredTcpConnections_;  // freed at the next
   TcpConnectionCounters tcpCounters_;
   boost::asio::steady_timer heartbeat_;
   boost::asio::steady_timer ticker_;

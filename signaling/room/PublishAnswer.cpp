@@ -15,11 +15,14 @@ bool isMedia(const MediaDescription& section) {
   return section.isRtp() && (section.media == "audio" || section.media == "video");
 }
 
-// RFC 8843 §7.2.1: an answerer rejects a m-section with port 0 and keeps one format.
+// RFC 8843 §7.2.1: an answerer rejects a m-section with port 0 and keeps one format. It still
+// has a c= line: the answer has none at session level, and RFC 8866 §5.7 wants one in every
+// media description then (Firefox refuses the answer without it).
 MediaDescription rejected(const MediaDescription& offered) {
   MediaDescription section;
   section.media = offered.media;
   section.port = 0;
+  section.fields = {{'c', "IN IP4 0.0.0.0"}};
   section.protocol = offered.protocol;
   section.formats = {offered.formats.empty() ? std::string("0") : offered.formats.front()};
   section.mid = offered.mid;
@@ -163,7 +166,7 @@ void describeLocalTransport(MediaDescription& section, const LocalTransport& loc
 
 void capVideoBitrate(SessionDescription& answer, std::uint32_t kbps) {
   for (auto& section : answer.media) {
-    if (section.media != "video" || section.port == 0) {
+    if (section.media != "video" || section.isRejected()) {
       continue;
     }
     std::erase_if(section.fields, [](const SdpLine& line) { return line.type == 'b'; });
@@ -200,7 +203,7 @@ PublishAnswer answerPublish(const SessionDescription& offer, const MediaCapabili
     const bool bundled = offered.mid && offeredBundle != nullptr &&
                          std::find(offeredBundle->mids.begin(), offeredBundle->mids.end(),
                                    *offered.mid) != offeredBundle->mids.end();
-    if (!bundled || !isMedia(offered) || !sends(offered) || offered.port == 0) {
+    if (!bundled || !isMedia(offered) || !sends(offered) || offered.isRejected()) {
       result.answer.media.push_back(rejected(offered));
       continue;
     }

@@ -64,7 +64,7 @@ std::string event(std::string_view type, json::object fields) {
 
 bool sends(const MediaDescription& section) {
   const auto direction = section.direction.value_or(SdpDirection::kSendRecv);
-  return section.media == "video" && section.port != 0 &&
+  return section.media == "video" && !section.isRejected() &&
          (direction == SdpDirection::kSendOnly || direction == SdpDirection::kSendRecv);
 }
 

@@ -10,6 +10,10 @@ bool MediaDescription::isRtp() const {
   return protocol.find("RTP/") != std::string::npos;
 }
 
+bool MediaDescription::isRejected() const {
+  return port == 0 && !bundleOnly;
+}
+
 std::vector<std::uint8_t> MediaDescription::payloadTypes() const {
   std::vector<std::uint8_t> types;
   if (!isRtp()) {

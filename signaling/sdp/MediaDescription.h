@@ -30,6 +30,9 @@ struct MediaDescription {
   TransportAttributes transport;
   std::vector<std::string> candidates;  // the values after "a=candidate:", as sent
   bool endOfCandidates = false;
+  // RFC 8843 §6: a=bundle-only, on a port-0 m-section that joins the offer's BUNDLE group
+  // (Firefox offers every m-section but the first so with bundlePolicy max-bundle).
+  bool bundleOnly = false;
 
   std::vector<RtpMap> rtpMaps;
   std::vector<Fmtp> fmtps;
@@ -47,6 +50,9 @@ struct MediaDescription {
 
   // True when the protocol carries RTP, so formats are payload types (checked by the parser).
   bool isRtp() const;
+  // RFC 8866 §5.14 and RFC 8843 §6: port 0 rejects (or disables) the m-section, unless it is
+  // bundle-only.
+  bool isRejected() const;
   std::vector<std::uint8_t> payloadTypes() const;
 
   const RtpMap* rtpMapOf(std::uint8_t payloadType) const;

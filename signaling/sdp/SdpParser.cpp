@@ -484,6 +484,9 @@ Reason parseMediaAttribute(const AttributeLine& line, MediaDescription& media) {
   if (name == "end-of-candidates") {
     return setFlag(media.endOfCandidates, line);
   }
+  if (name == "bundle-only") {
+    return setFlag(media.bundleOnly, line);
+  }
   if (name == "candidate") {
     return append(media.candidates, nonEmpty(line.value), Reason::kBadIceAttribute);
   }

@@ -143,6 +143,9 @@ void SdpWriter::media(const MediaDescription& section) {
   if (section.endOfCandidates) {
     attribute("end-of-candidates");
   }
+  if (section.bundleOnly) {
+    attribute("bundle-only");
+  }
   if (section.mid) {
     attribute("mid", *section.mid);
   }

@@ -153,6 +153,8 @@ export class Chorusd {
     this.child.on('exit', (code, signal) => {
       running.delete(this.child);
       this.exitStatus = code ?? signal;
+      // In the log a failing test saves: how it ended, which a signal does not say itself.
+      this.output += `[e2e: chorusd exited, ${code === null ? `signal ${signal}` : `code ${code}`}]\n`;
       for (const check of [...this.#waiters]) check();
     });
   }

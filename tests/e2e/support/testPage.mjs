@@ -1,7 +1,9 @@
 // A browser page that runs pages/client.js (served by chorusd), driven through its
-// window.chorusTest, and what a failing test saves about it and the server.
+// window.chorusTest, and what a failing test saves about it and the server. The browser is
+// chromium (playwright's) or firefox (puppeteer's, support/firefox.mjs).
 import { saveArtifacts } from './artifacts.mjs';
-import { openPage } from './chromium.mjs';
+import { openPage as openChromiumPage } from './chromium.mjs';
+import { isFirefox, openPage as openFirefoxPage } from './firefox.mjs';
 import { withTimeout } from './timing.mjs';
 
 const kLoadTimeoutMs = 15_000;
@@ -10,7 +12,9 @@ export class TestPage {
   // Opens a page (in its own browser context) on chorusd's client.html. `label` names it in
   // failure messages and artifacts.
   static async open(browser, chorusd, label) {
-    const page = await openPage(browser);
+    const page = isFirefox(browser)
+      ? await openFirefoxPage(browser)
+      : await openChromiumPage(browser);
     const testPage = new TestPage(page, label);
     await page.goto(`${chorusd.baseUrl}/client.html`, { timeout: kLoadTimeoutMs });
     await page.waitForFunction(() => window.chorusTest !== undefined, null, {

@@ -16,6 +16,7 @@
 #include "media/wire/ByteOrder.h"
 #include "media/wire/RtcpCompoundView.h"
 #include "media/wire/RtcpNack.h"
+#include "media/wire/RtcpReceiverReport.h"
 #include "media/wire/RtpPacketView.h"
 #include "tests/unit/media/RouterTestSupport.h"
 
@@ -300,6 +301,37 @@ TEST_F(RouterNackTest, PublisherRtxIsRoutedAsTheOriginalItCarries) {
   publish(probe);
   EXPECT_EQ(publisherRouter().counters().rtxDropped.value(), 1U);
   EXPECT_EQ(received.size(), 3U);
+  mesh_.releaseKept(kStart);
+  mesh_.expectPoolsFull();
+}
+
+TEST_F(RouterNackTest, ReceiverReportCountsOnlyTheMediaSsrcsOwnPackets) {
+  mesh_.subscribe(bob(0), 0, kBobFirst, 0, kStart);
+  publish(original(0));
+  publish(original(2));            // 1 lost on the way in
+  publish(publisherRtx(1, 4000));  // its repair
+  publish(original(3));
+  publish(publisherRtx(3, 4001));  // a copy sent as a bandwidth probe, as browsers do
+  publisherRouter().tick(kStart + std::chrono::seconds(1));
+  std::vector<RtcpReportBlock> blocks;
+  for (const auto& datagram : mesh_.shard(0).sink.rtcp(kPublisher)) {
+    const auto compound = RtcpCompoundView::parse(datagram);
+    ASSERT_TRUE(compound);
+    for (const RtcpHeader& header : *compound) {
+      if (const auto rr = RtcpReceiverReport::parse(header)) {
+        for (std::size_t i = 0; i < rr->reportBlockCount(); ++i) {
+          blocks.push_back(rr->reportBlock(i));
+        }
+      }
+    }
+  }
+  ASSERT_EQ(blocks.size(), 1U);
+  EXPECT_EQ(blocks[0].ssrc, kPublisherSsrc);
+  // RFC 3550 §6.4.1: 4 expected, 3 received on the media SSRC. Counting the RTX stream's two
+  // packets made it -1, and a negative loss in the browser's remote-inbound-rtp.
+  EXPECT_EQ(blocks[0].cumulativeLost, 1);
+  EXPECT_EQ(blocks[0].fractionLost, 256 / 4);
+  EXPECT_EQ(blocks[0].extendedHighestSequence, 65536U);  // kSourceFirst + 3, wrapped once
   mesh_.releaseKept(kStart);
   mesh_.expectPoolsFull();
 }

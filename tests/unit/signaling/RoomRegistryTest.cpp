@@ -173,6 +173,44 @@ TEST_F(RoomRegistryTest, ChromiumPublishIsAnsweredAndAnnouncedAndOffered) {
   (void)aliceId;
 }
 
+TEST_F(RoomRegistryTest, FirefoxMaxBundlePublishIsAnsweredWithItsBundleOnlyVideo) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  const auto published = rooms_.publish(alice_, readSdp("firefox-153-max-bundle-offer.sdp"));
+  ASSERT_FALSE(published.error) << published.message;
+  EXPECT_EQ(published.result.at("tracks").as_array().size(), 2U);
+  const auto answer = SessionDescription::parse(published.result.at("sdp").as_string());
+  ASSERT_TRUE(answer.description);
+  const SessionDescription& sdp = *answer.description;
+  ASSERT_NE(sdp.bundleGroup(), nullptr);
+  EXPECT_EQ(sdp.bundleGroup()->mids, (std::vector<std::string>{"0", "1"}));
+  ASSERT_EQ(sdp.media.size(), 2U);
+  // RFC 8843 §7.3.1: the answer's bundled sections carry a port, not bundle-only.
+  EXPECT_NE(sdp.media[1].port, 0U);
+  EXPECT_FALSE(sdp.media[1].bundleOnly);
+  EXPECT_EQ(sdp.media[1].direction, SdpDirection::kRecvOnly);
+  EXPECT_EQ(sdp.media[1].rtpMaps.front().encodingName, "VP8");
+}
+
+TEST_F(RoomRegistryTest, ARejectedSectionOfTheAnswerHasAConnectionLine) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  // Without a=bundle-only, Firefox's port-0 video section is rejected.
+  std::string offer = readSdp("firefox-153-max-bundle-offer.sdp");
+  offer.erase(offer.find("a=bundle-only\r\n"), 15);
+  const auto published = rooms_.publish(alice_, offer);
+  ASSERT_FALSE(published.error) << published.message;
+  EXPECT_EQ(published.result.at("tracks").as_array().size(), 1U);
+  const auto answer = SessionDescription::parse(published.result.at("sdp").as_string());
+  ASSERT_TRUE(answer.description);
+  ASSERT_EQ(answer.description->media.size(), 2U);
+  const MediaDescription& video = answer.description->media[1];
+  EXPECT_EQ(video.port, 0U);
+  // RFC 8866 §5.7: no c= at session level, so one in every media description.
+  EXPECT_TRUE(answer.description->fields.end() ==
+              std::find_if(answer.description->fields.begin(), answer.description->fields.end(),
+                           [](const SdpLine& line) { return line.type == 'c'; }));
+  EXPECT_EQ(video.fields, (std::vector<SdpLine>{{'c', "IN IP4 0.0.0.0"}}));
+}
+
 TEST_F(RoomRegistryTest, SubscribeAnswerOpensTheTransportAndStaleAnswersAreRefused) {
   ASSERT_FALSE(join(alice_, "alice").error);
   ASSERT_FALSE(rooms_.publish(alice_, readSdp("firefox-153-getusermedia-offer.sdp")).error);

@@ -171,6 +171,28 @@ TEST(SdpParserTest, FirefoxOfferHasSessionLevelTransportAndNoH264) {
   }
 }
 
+TEST(SdpParserTest, FirefoxMaxBundleOfferHasBundleOnlySectionsThatAreNotRejected) {
+  // RFC 8843 §6: with max-bundle Firefox offers the video m-section with port 0 and
+  // a=bundle-only; it is part of the BUNDLE group, not rejected.
+  const auto offer = parseSdpFile("firefox-153-max-bundle-offer.sdp");
+  const auto& audio = mediaOf(offer, 0);
+  const auto& video = mediaOf(offer, 1);
+  EXPECT_NE(audio.port, 0U);
+  EXPECT_FALSE(audio.bundleOnly);
+  EXPECT_FALSE(audio.isRejected());
+  EXPECT_EQ(video.port, 0U);
+  EXPECT_TRUE(video.bundleOnly);
+  EXPECT_FALSE(video.isRejected());
+  EXPECT_EQ(video.otherAttributes.size(), 0U);
+  ASSERT_NE(offer.bundleGroup(), nullptr);
+  EXPECT_EQ(offer.bundleGroup()->mids, (std::vector<std::string>{"0", "1"}));
+  // Written back, and without it port 0 rejects the section.
+  EXPECT_NE(offer.toSdp().find("a=bundle-only\r\n"), std::string::npos);
+  MediaDescription plain = video;
+  plain.bundleOnly = false;
+  EXPECT_TRUE(plain.isRejected());
+}
+
 TEST(SdpParserTest, RoundTripOfEveryCaptureGivesAnEqualModel) {
   for (const auto& name : sdpCaptureNames()) {
     const auto first = parseSdpFile(name);
