@@ -27,11 +27,12 @@ tsan: deps
 	cmake --build --preset tsan
 	ctest --preset tsan
 
-# Micro-benchmarks, optimised build.
+# Micro-benchmarks and the forwarding benchmark through running shards, optimised build.
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release --target chorus-microbench
+	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench
 	build/release/benchmarks/micro/chorus-microbench
+	build/release/benchmarks/forwarding/chorus-forwarding-bench
 
 format:
 	clang-format-14 -i $(SOURCES)
