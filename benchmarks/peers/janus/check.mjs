@@ -93,10 +93,19 @@ async function main() {
       console.log(`subscriber: video mid ${stream.mid} ssrc ${stream.ssrc}: framesDecoded ` +
         `${stream.framesDecoded}, packetsReceived ${stream.packetsReceived}`);
     }
+    // With one profile forced (run-janus.sh --srtp-profiles), every transport must use it:
+    // OpenSSL names it SRTP_AES128_CM_SHA1_80, getStats SRTP_AES128_CM_HMAC_SHA1_80.
+    const forced = process.env.JANUS_SRTP_PROFILES ?? '';
+    const expected = forced.includes(':') || forced === 'janus' ? undefined
+      : forced.replace('_CM_SHA1_', '_CM_HMAC_SHA1_');
     const report = (name, s) =>
-      s.transports.map((t) =>
+      s.transports.map((t) => {
+        if (expected && t.srtpCipher !== expected) {
+          throw new Error(`${name} negotiated ${t.srtpCipher}, not ${expected}`);
+        }
         console.log(`${name}: transport dtlsRole=${t.dtlsRole} ${t.tlsVersion ? `tls=${t.tlsVersion} ` : ''}` +
-          `dtlsCipher=${t.dtlsCipher} srtpCipher=${t.srtpCipher}; pair ${s.pair}`));
+          `dtlsCipher=${t.dtlsCipher} srtpCipher=${t.srtpCipher}; pair ${s.pair}`);
+      });
     report('subscriber', last);
     for (let i = 0; i < publisherPages.length; i++) {
       report(`publisher-${i + 1}`, await stats(publisherPages[i], 'publisher'));

@@ -13,6 +13,10 @@
 #   --ws-port PORT      the Janus API's WebSocket port on 127.0.0.1; default 8188
 #   --debug-level N     Janus's log level 0-7; default 4 (info)
 #   --log FILE          keep Janus's log there; default: a temporary file, removed at the end
+#   --srtp-profiles L   the DTLS-SRTP profiles Janus may negotiate, OpenSSL names joined by ':';
+#                       default SRTP_AEAD_AES_128_GCM (Chorus's default); `janus` keeps Janus's
+#                       own list (AES-256-GCM first). Set through srtp-profiles-preload.cpp,
+#                       compiled at each start (c++ from build-essential) and preloaded.
 #
 # The namespace has `lo` and a veth pair whose end `chorus-janus0` carries 127.0.0.1/32: Janus
 # gathers no ICE candidate on an interface flagged loopback, so its only candidate is
@@ -20,10 +24,10 @@
 # touched; the veth pair and everything else disappear with the namespace when the script ends.
 #
 # The command runs once Janus accepts WebSocket connections, with JANUS_WS_URL (ws://...),
-# JANUS_PID, JANUS_ROOMS and JANUS_LOG in its environment; its exit status is the script's.
-# Without a command Janus runs until the script is interrupted. Needs root, or unprivileged user
-# namespaces (`unshare --map-root-user`), util-linux's unshare, iproute2's ip and the `janus`
-# package (scripts/install-deps.sh --bench).
+# JANUS_PID, JANUS_ROOMS, JANUS_LOG and JANUS_SRTP_PROFILES in its environment; its exit status
+# is the script's. Without a command Janus runs until the script is interrupted. Needs root, or
+# unprivileged user namespaces (`unshare --map-root-user`), util-linux's unshare, iproute2's ip,
+# a C++ compiler and the `janus` package (scripts/install-deps.sh --bench).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +36,7 @@ kVethPeer=chorus-janus1
 kStartTimeoutS=20
 
 usage() {
-  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-2}"
 }
 
@@ -44,6 +48,7 @@ bitrate=1000000
 ws_port=8188
 debug_level=4
 log=''
+srtp_profiles=SRTP_AEAD_AES_128_GCM
 command=()
 args=("$@")
 while [ $# -gt 0 ]; do
@@ -56,6 +61,7 @@ while [ $# -gt 0 ]; do
     --ws-port) ws_port=$2; shift 2 ;;
     --debug-level) debug_level=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
+    --srtp-profiles) srtp_profiles=$2; shift 2 ;;
     --) shift; command=("$@"); break ;;
     -h | --help) usage 0 ;;
     *) echo "run-janus: unknown option '$1' (try --help)" >&2; exit 2 ;;
@@ -139,7 +145,14 @@ for ((number = 2; number <= rooms; number++)); do
     -e "s/\"chorus-bench 1\"/\"chorus-bench $number\"/" >>"$room"
 done
 
-"${pin[@]}" janus --configs-folder="$conf" --config="$conf/janus.jcfg" --disable-colors \
+preload=()
+if [ "$srtp_profiles" != janus ]; then
+  c++ -std=c++20 -O2 -shared -fPIC -o "$conf/srtp-profiles-preload.so" \
+    "$here/srtp-profiles-preload.cpp" -ldl
+  preload=(env LD_PRELOAD="$conf/srtp-profiles-preload.so" CHORUS_JANUS_SRTP_PROFILES="$srtp_profiles")
+fi
+
+"${pin[@]}" "${preload[@]}" janus --configs-folder="$conf" --config="$conf/janus.jcfg" --disable-colors \
   >"$conf/janus.stdout" 2>&1 &
 janus_pid=$!
 
@@ -155,10 +168,10 @@ until (exec 3<>"/dev/tcp/127.0.0.1/$ws_port") 2>/dev/null; do
 done
 echo "run-janus: Janus $(janus --version 2>/dev/null | sed -n 's/^Janus version: //p') pid" \
   "$janus_pid on ws://127.0.0.1:$ws_port, event_loops=$event_loops, cpus=${cpus:-all}," \
-  "rooms=1..$rooms, log $log" >&2
+  "rooms=1..$rooms, srtp_profiles=$srtp_profiles, log $log" >&2
 
 export JANUS_WS_URL="ws://127.0.0.1:$ws_port" JANUS_PID="$janus_pid" JANUS_ROOMS="$rooms" \
-  JANUS_LOG="$log"
+  JANUS_LOG="$log" JANUS_SRTP_PROFILES="$srtp_profiles"
 if [ ${#command[@]} -eq 0 ]; then
   wait "$janus_pid"
 else
