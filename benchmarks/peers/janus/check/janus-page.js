@@ -253,6 +253,7 @@ async function leave() {
 // VideoRoom error in plugindata) and a handle that does not exist (a Janus API error).
 async function provokeErrors(url) {
   const session = await JanusSession.connect(url, 'errors');
+  await session.request({ janus: 'keepalive' }, true); // what the 25 s timer sends
   const handle = await session.attach();
   const errors = {};
   try {
