@@ -36,7 +36,7 @@ kVethPeer=chorus-janus1
 kStartTimeoutS=20
 
 usage() {
-  sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
   exit "${1:-2}"
 }
 
