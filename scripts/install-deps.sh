@@ -4,6 +4,10 @@
 #
 #   scripts/install-deps.sh              build and test dependencies (the default)
 #   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
+#   scripts/install-deps.sh --bench      the default, plus Debian's Janus (`janus`, 1.1.2 in
+#                                        bookworm) for the side-by-side benchmark
+#                                        (benchmarks/peers/janus/); its system service is kept
+#                                        from starting and disabled: the benchmark runs its own
 #
 # The browser tests (tests/e2e) also need node, npm, chromium and firefox-esr, `unshare` and `ip`
 # for their private network namespace, and their npm packages as tests/e2e/package-lock.json
@@ -17,7 +21,8 @@ mode=all
 case "${1:-}" in
   "") ;;
   --build-only) mode=build ;;
-  -h | --help) sed -n '2,7p' "$0"; exit 0 ;;
+  --bench) mode=bench ;;
+  -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
   *) echo "install-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -36,10 +41,13 @@ test_packages=(
   iproute2 util-linux
 )
 
+# Only for `--bench`: the comparison with Janus VideoRoom (issue 8), never `make test`.
+bench_packages=(janus)
+
 # Node and the browsers count as present when their commands are, whatever package brought them
 # (a nodesource nodejs bundles npm, and Debian's npm would conflict with it). On a fresh
 # Debian 12 the Debian packages come.
-if [ "$mode" = all ]; then
+if [ "$mode" != build ]; then
   command -v chromium >/dev/null || test_packages+=(chromium)
   command -v firefox-esr >/dev/null || test_packages+=(firefox-esr)
   command -v node >/dev/null || test_packages+=(nodejs)
@@ -47,8 +55,11 @@ if [ "$mode" = all ]; then
 fi
 
 wanted=("${build_packages[@]}")
-if [ "$mode" = all ]; then
+if [ "$mode" != build ]; then
   wanted+=("${test_packages[@]}")
+fi
+if [ "$mode" = bench ]; then
+  wanted+=("${bench_packages[@]}")
 fi
 
 missing=()
@@ -68,10 +79,35 @@ else
     sudo=(sudo)
   fi
 
+  # Debian's janus starts its system service on installation (an init script and a systemd
+  # unit, both with the stock /etc/janus: ports 8088, 8188 and more on every interface). A
+  # policy-rc.d answering 101 ("action forbidden", honoured by invoke-rc.d and
+  # deb-systemd-invoke) keeps any service from starting during this installation; one the
+  # machine already has (Docker images ship one) is left as it is.
+  policy=/usr/sbin/policy-rc.d
+  if [ "$mode" = bench ] && [ ! -e "$policy" ]; then
+    "${sudo[@]}" sh -c "printf '#!/bin/sh\\nexit 101\\n' >$policy && chmod 755 $policy"
+    trap '"${sudo[@]}" rm -f "$policy"' EXIT
+  fi
+
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -q
   "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Nor at boot: the benchmark starts its own Janus with benchmarks/peers/janus/ as configuration.
+if [ "$mode" = bench ]; then
+  if [ -e /etc/init.d/janus ]; then
+    "${sudo[@]}" update-rc.d janus disable >/dev/null 2>&1 || true
+  fi
+  if command -v deb-systemd-helper >/dev/null; then
+    "${sudo[@]}" deb-systemd-helper disable janus.service >/dev/null 2>&1 || true
+  fi
+  if [ -d /run/systemd/system ]; then
+    "${sudo[@]}" systemctl stop janus.service >/dev/null 2>&1 || true
+  fi
+  echo "install-deps: $(janus --version 2>/dev/null | head -n 1); its system service is disabled"
 fi
 
 # npm writes node_modules/.package-lock.json at every install: older than the lock file means
