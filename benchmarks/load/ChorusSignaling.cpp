@@ -22,15 +22,14 @@ namespace {
 
 std::string mintToken(const ChorusEndpoint& endpoint, std::string user) {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  signaling::AccessToken token;
-  token.application = endpoint.applicationKey;
-  token.user = std::move(user);
-  token.notBefore = now;
-  token.issuedAt = now;
-  token.expiresAt = now + std::chrono::hours(6);
-  token.room = *signaling::RoomPattern::parse("*");
-  token.publish = true;
-  token.subscribe = true;
+  const signaling::AccessToken token{.application = endpoint.applicationKey,
+                                     .user = std::move(user),
+                                     .notBefore = now,
+                                     .expiresAt = now + std::chrono::hours(6),
+                                     .issuedAt = now,
+                                     .room = *signaling::RoomPattern::parse("*"),
+                                     .publish = true,
+                                     .subscribe = true};
   return signaling::TokenMinter(endpoint.applicationSecret).mint(token);
 }
 

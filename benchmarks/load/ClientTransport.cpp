@@ -42,7 +42,8 @@ void ClientTransport::connect(const RemoteTransport& server, TimePoint now) {
   config.localIce = localIce_;
   config.serverIce = server.ice;
   config.serverFingerprint = server.fingerprint;
-  client_ = std::make_unique<test::WebRtcTestClient>(config, context_.certificate, *this);
+  test::ClientDatagramSink& sink = *this;
+  client_ = std::make_unique<test::WebRtcTestClient>(config, context_.certificate, sink);
   nextCheck_ = now;
   onTick(now);
 }

@@ -34,7 +34,7 @@ constexpr std::size_t kSlotsPerTransport = 2 * server::UdpEndpoint::kBatch + 8;
 
 using Participants = std::vector<std::unique_ptr<SimulatedParticipant>>;
 
-asio::awaitable<void> wait(Clock::duration duration) {
+asio::awaitable<void> waitFor(Clock::duration duration) {
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
   co_await timer.async_wait(asio::use_awaitable);
 }
@@ -218,23 +218,26 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
       [&]() -> asio::awaitable<void> {
         for (auto& participant : participants) {
           asio::co_spawn(io, participant->run(), asio::detached);
-          co_await wait(kJoinSpacing);
+          co_await waitFor(kJoinSpacing);
         }
         const auto deadline = Clock::now() + kFlowingTimeout;
         while (!everyoneReceivesEveryone(participants, scenario.participantsPerRoom) &&
                Clock::now() < deadline) {
-          co_await wait(100ms);
+          co_await waitFor(100ms);
         }
-        std::printf("%s %u participants joined, media flowing; settling %llds\n", label.c_str(),
-                    count, static_cast<long long>(scenario.settle.count()));
-        co_await wait(scenario.settle);
+        const bool flowing = everyoneReceivesEveryone(participants, scenario.participantsPerRoom);
+        std::printf(
+            "%s %u participants: %s; settling %llds\n", label.c_str(), count,
+            flowing ? "joined, every stream flowing" : "NOT every stream flowing after 30 s",
+            static_cast<long long>(scenario.settle.count()));
+        co_await waitFor(scenario.settle);
 
         const Totals before = totals(participants);
         const ProcessSample cpuBefore = sampleProcess(pid);
         const auto started = Clock::now();
         delays.clear();
         for (std::int64_t second = 1; second <= scenario.measure.count(); ++second) {
-          co_await wait(started + std::chrono::seconds(second) - Clock::now());
+          co_await waitFor(started + std::chrono::seconds(second) - Clock::now());
           const auto partial =
               measureStep(before, totals(participants), cpuBefore, sampleProcess(pid),
                           Clock::now() - started, delays, count);
@@ -253,13 +256,13 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
         for (auto& participant : participants) {
           participant->stopMedia();
         }
-        co_await wait(kDrain);
+        co_await waitFor(kDrain);
         account(participants, scenario.participantsPerRoom, result);
         for (auto& participant : participants) {
           participant->close();
         }
         ticking = false;
-        co_await wait(200ms);
+        co_await waitFor(200ms);
         io.stop();
       },
       asio::detached);

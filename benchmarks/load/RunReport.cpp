@@ -12,9 +12,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::string format(const char* pattern, double value) {
+std::string fixed(double value, int decimals) {
   std::array<char, 64> text{};
-  std::snprintf(text.data(), text.size(), pattern, value);
+  std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
   return text.data();
 }
 
@@ -87,17 +87,27 @@ std::string RunReport::markdown(const RunResult& result) {
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   int index = 0;
   for (const StepResult& step : result.steps) {
-    text += "| " + std::to_string(++index) + " | " + std::to_string(step.participants) + " | " +
-            format("%.0f", step.packetsPerSecond()) + " | " +
-            format("%.2f", step.bitsPerSecond() / 1e6) + " | " +
-            format("%.1f%%", step.serverCpuSeconds / step.seconds * 100) + " | " +
-            format("%.0f", step.packetsPerCpuSecond()) + " | " + format("%.3f", step.p50Us / 1000) +
-            " | " + format("%.3f", step.p90Us / 1000) + " | " + format("%.3f", step.p99Us / 1000) +
-            " | " + format("%.3f", step.maxUs / 1000) + " | " +
-            format("%.3f%%", step.lossRatio() * 100) + " | " + std::to_string(step.duplicates) +
-            " | " + std::to_string(step.reordered) + " | " +
-            format("%.1f", static_cast<double>(step.serverRssBytes) / (1 << 20)) + " | " +
-            format("%.1f", result.joinP50Ms) + " / " + format("%.1f", result.joinP99Ms) + " |\n";
+    const std::array<std::string, 15> cells{
+        std::to_string(++index),
+        std::to_string(step.participants),
+        fixed(step.packetsPerSecond(), 0),
+        fixed(step.bitsPerSecond() / 1e6, 2),
+        fixed(step.serverCpuSeconds / step.seconds * 100, 1) + "%",
+        fixed(step.packetsPerCpuSecond(), 0),
+        fixed(step.p50Us / 1000, 3),
+        fixed(step.p90Us / 1000, 3),
+        fixed(step.p99Us / 1000, 3),
+        fixed(step.maxUs / 1000, 3),
+        fixed(step.lossRatio() * 100, 3) + "%",
+        std::to_string(step.duplicates),
+        std::to_string(step.reordered),
+        fixed(static_cast<double>(step.serverRssBytes) / (1 << 20), 1),
+        fixed(result.joinP50Ms, 1) + " / " + fixed(result.joinP99Ms, 1)};
+    text += "|";
+    for (const auto& cell : cells) {
+      text += " " + cell + " |";
+    }
+    text += "\n";
   }
   return text;
 }

@@ -54,8 +54,8 @@ void SyntheticVideoSource::sendDue(TimePoint now, MediaSink& sink) {
 void SyntheticVideoSource::sendFrame(TimePoint now, bool keyframe, MediaSink& sink) {
   // With one keyframe of scale k in every n frames, a delta frame of d bytes averages the
   // bitrate when d (n - 1 + k) = n × bytes per frame.
-  const std::size_t framesPerKeyframe =
-      std::max<std::size_t>(1, config_.framesPerSecond * config_.keyframeInterval.count());
+  const std::size_t framesPerKeyframe = std::max<std::size_t>(
+      1, config_.framesPerSecond * static_cast<std::size_t>(config_.keyframeInterval.count()));
   const std::size_t averageFrame = config_.bitrateBps / 8 / config_.framesPerSecond;
   const std::size_t delta =
       averageFrame * framesPerKeyframe / (framesPerKeyframe - 1 + kKeyframeScale);
@@ -88,8 +88,8 @@ void SyntheticVideoSource::sendFrame(TimePoint now, bool keyframe, MediaSink& si
     bytes[2] = static_cast<std::uint8_t>(kLongPictureId | ((pictureId_ >> 8U) & 0x7FU));
     bytes[3] = static_cast<std::uint8_t>(pictureId_);
     if (i == 0) {
-      const auto frameHeader =
-          keyframe ? std::span<const std::uint8_t>(kKeyframeHeader) : kDeltaHeader;
+      const auto frameHeader = keyframe ? std::span<const std::uint8_t>(kKeyframeHeader)
+                                        : std::span<const std::uint8_t>(kDeltaHeader);
       std::copy(frameHeader.begin(), frameHeader.end(), bytes.begin() + kDescriptorSize);
     }
     MediaProbe{context_.sender, sequence_++, now.time_since_epoch().count()}.writeTo(bytes);
