@@ -411,13 +411,16 @@ RequestOutcome RoomRegistry::subscribeAnswer(ParticipantConnection& connection,
     return RequestOutcome::fail(SignalingError::kSdpUnsupported,
                                 std::string(describe(remote.problem)));
   }
-  // RFC 3264 §6: an answer has the offer's m-sections, in order.
+  // RFC 3264 §6: an answer has the offer's m-sections, in order. Sections added since the offer
+  // went out (a track published meanwhile) wait for the next offer.
   const auto& answered = parsed.description->media;
-  const bool matches = std::equal(
-      answered.begin(), answered.end(), participant->sections.begin(), participant->sections.end(),
-      [](const MediaDescription& section, const SubscribedSection& offered) {
-        return section.mid == offered.mid && section.media == offered.kind;
-      });
+  const auto offeredEnd =
+      participant->sections.begin() + static_cast<std::ptrdiff_t>(participant->offeredSections);
+  const bool matches =
+      std::equal(answered.begin(), answered.end(), participant->sections.begin(), offeredEnd,
+                 [](const MediaDescription& section, const SubscribedSection& offered) {
+                   return section.mid == offered.mid && section.media == offered.kind;
+                 });
   if (!matches) {
     return RequestOutcome::fail(SignalingError::kSdpUnsupported,
                                 "the answer's m-sections are not the offer's");
