@@ -234,6 +234,26 @@ TEST_F(RoomRegistryTest, SubscribeAnswerOpensTheTransportAndStaleAnswersAreRefus
   EXPECT_EQ(lastEvent(bob_).at("transport"), "subscribe");
 }
 
+TEST_F(RoomRegistryTest, TrackPublishedWhileAnOfferIsOutstandingWaitsForTheNextOffer) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  ASSERT_FALSE(join(carol_, "carol").error);
+  ASSERT_FALSE(rooms_.publish(alice_, readSdp("chromium-156-getusermedia-offer.sdp")).error);
+  const auto first = lastEvent(bob_);
+  ASSERT_EQ(first.at("type"), "subscribe_offer");
+  // Carol publishes before Bob answers: his answer still answers the offer he was sent.
+  ASSERT_FALSE(rooms_.publish(carol_, readSdp("chromium-156-getusermedia-offer.sdp")).error);
+  const auto answered = rooms_.subscribeAnswer(bob_, first.at("revision").as_int64(),
+                                               readSdp("chromium-156-answer.sdp"));
+  ASSERT_FALSE(answered.error) << answered.message;
+  const auto next = lastEvent(bob_);
+  ASSERT_EQ(next.at("type"), "subscribe_offer");
+  EXPECT_GT(next.at("revision").as_int64(), first.at("revision").as_int64());
+  const auto sdp = SessionDescription::parse(next.at("sdp").as_string());
+  ASSERT_TRUE(sdp.description);
+  EXPECT_EQ(sdp.description->media.size(), 4U) << "Alice's two tracks and Carol's two";
+}
+
 TEST_F(RoomRegistryTest, UnpublishingATrackMakesItsSectionInactive) {
   ASSERT_FALSE(join(alice_, "alice").error);
   ASSERT_FALSE(join(bob_, "bob").error);
