@@ -2,7 +2,8 @@
 // imports /sdk/chorus.js from chorusd and call `callGroup` on one room. Each must get
 // onGroupRemoteCallAdded for the other two, decode video from both (framesDecoded grows) and
 // receive non-silent audio from both, all read from the SDK's per-participant getStats(); then
-// one hangs up and the other two get onGroupRemoteCallRemoved for it.
+// one hangs up and the other two get onGroupRemoteCallRemoved for it; then one closes its page
+// and the last gets onGroupRemoteCallRemoved at once, not after the server's resume window.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { dirname, join } from 'node:path';
@@ -10,12 +11,18 @@ import { fileURLToPath } from 'node:url';
 
 import { launchChromium } from './support/chromium.mjs';
 import { reportingFailure } from './support/testPage.mjs';
-import { assertEachSeesAndHearsTheOthers, assertHangupRemoves, joinGroup } from './sdkGroup.mjs';
+import { pollUntil } from './support/timing.mjs';
+import {
+  assertEachSeesAndHearsTheOthers, assertHangupRemoves, joinGroup, kStepTimeoutMs,
+} from './sdkGroup.mjs';
 import { startChorusdWithSdk } from './sdkPages.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kRoom = 'e2e-sdk-group';
 const kTestTimeoutMs = 60_000;
+// Well within rooms.resume_window_seconds (15 s), for which the server would keep a participant
+// whose connection just dropped.
+const kPageLeftTimeoutMs = 5_000;
 
 let chorusd;
 let browser;
@@ -51,5 +58,27 @@ test('one page hangs up: the other two get onGroupRemoteCallRemoved for it', {
   await reporting(t, async () => {
     assert.equal(pages.size, 3, 'the first test did not join three pages');
     await assertHangupRemoves(t, pages, 'carol');
+  });
+});
+
+test('one page closes: the SDK hangs up and the other gets onGroupRemoteCallRemoved at once', {
+  timeout: kTestTimeoutMs,
+}, async (t) => {
+  await reporting(t, async () => {
+    const alice = pages.get('alice');
+    const bob = pages.get('bob');
+    assert.ok(alice && bob, 'the first test did not join alice and bob');
+    const closedAt = Date.now();
+    await bob.page.close({ runBeforeUnload: true });
+    pages.delete('bob');
+    await pollUntil(async () => {
+      const events = await alice.call('events', undefined, kStepTimeoutMs);
+      return { done: events.some((e) => e.type === 'removed' &&
+        e.participantId === bob.participantId), events };
+    }, {
+      timeoutMs: kPageLeftTimeoutMs,
+      describe: (last) => `alice events: ${JSON.stringify(last.events.slice(-10))}`,
+    });
+    t.diagnostic(`alice saw bob leave ${Date.now() - closedAt} ms after his page closed`);
   });
 });
