@@ -2,8 +2,9 @@
 // Chromium pages and a Firefox page call `callGroup` through /sdk/chorus.js (pages/sdk-group.js,
 // as sdk-group.test.mjs in Chromium alone). Each gets onGroupRemoteCallAdded for the others,
 // decodes their VP8 and receives their Opus with sound, read from the SDK's per-participant
-// getStats(); one hangs up and the others get onGroupRemoteCallRemoved. Then the demo page
-// (web/demo) joins a Firefox and a Chromium visitor by a shared link.
+// getStats(); one hangs up and the others get onGroupRemoteCallRemoved. A Firefox pair that
+// prefers VP9 (the SDK's setCodecPreferences) decodes VP9. Then the demo page (web/demo) joins a
+// Firefox and a Chromium visitor by a shared link.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,7 @@ import {
   kStepTimeoutMs,
 } from './sdkGroup.mjs';
 import { DrivenPage, kWebDir, startChorusdWithSdk } from './sdkPages.mjs';
+import { joinPages, waitForVideo } from './sdkCalls.mjs';
 
 const kVp8AndOpus = { video: /^video\/VP8$/i, audio: /^audio\/opus$/i };
 const kTestTimeoutMs = 60_000;
@@ -81,6 +83,27 @@ test('two Chromium and one Firefox SDK pages in a group; a Chromium page hangs u
         [['chromium-a', chromium], ['firefox', firefox], ['chromium-b', chromium]]);
       await assertEachSeesAndHearsTheOthers(t, pages, kVp8AndOpus);
       await assertHangupRemoves(t, pages, 'chromium-b');
+    });
+  } finally {
+    await closeAll();
+  }
+});
+
+test('two Firefox SDK pages that prefer VP9 decode VP9 both ways', {
+  timeout: kTestTimeoutMs,
+}, async (t) => {
+  try {
+    await reporting(t, async () => {
+      const joined = await joinPages(firefox, chorusd, pages, 'e2e-sdk-firefox-vp9',
+        ['vp9-ann', 'vp9-ben'], { preferredVideoCodec: 'VP9' });
+      const [ann, ben] = [...joined.values()];
+      for (const [page, from] of [[ann, ben], [ben, ann]]) {
+        const first = await waitForVideo(page, from);
+        const later = await waitForVideo(page, from, { previous: first });
+        t.diagnostic(`${page.label} <- ${from.label}: ${JSON.stringify(later)}`);
+        assert.equal(later.video.codec, 'video/VP9');
+        assert.equal(later.audio.codec, 'audio/opus');
+      }
     });
   } finally {
     await closeAll();
