@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { Chorusd } from './support/chorusd.mjs';
-import { openPage } from './support/chromium.mjs';
+import { openPage as openChromiumPage } from './support/chromium.mjs';
+import { isFirefox, openPage as openFirefoxPage } from './support/firefox.mjs';
 import { withTimeout } from './support/timing.mjs';
 
 const kRepository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,10 +28,13 @@ export async function startChorusdWithSdk(options) {
   return chorusd;
 }
 
-// A page (its own browser context) at `path` of chorusd, driven through `window[global]`.
+// A page (its own browser context) at `path` of chorusd, driven through `window[global]`, in
+// Chromium (playwright's browser) or Firefox (puppeteer's, support/firefox.mjs).
 export class DrivenPage {
   static async open(browser, chorusd, label, { path, global }) {
-    const page = await openPage(browser);
+    const page = isFirefox(browser)
+      ? await openFirefoxPage(browser)
+      : await openChromiumPage(browser);
     const driven = new DrivenPage(page, label, global);
     await page.goto(`${chorusd.baseUrl}${path}`, { timeout: kLoadTimeoutMs });
     if (global) {

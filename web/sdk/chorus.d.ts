@@ -151,7 +151,7 @@ export const kMaxRoomIdLength: 64;
 /**
  * An error from the server (its stable `code`, docs/signaling.md "Error codes") or from the SDK
  * itself (`room_id_too_long`, `room_id_invalid`, `connection_failed`, `connection_lost`,
- * `protocol_unsupported`, `media_failed`, `transport_failed`, `resume_failed`, `not_started`).
+ * `protocol_unsupported`, `media_failed`, `transport_failed`, `resume_failed`).
  */
 export class ChorusError extends Error {
     /**

@@ -24,7 +24,7 @@ const kDisconnectedGraceMs = 2_000;
 /**
  * An error from the server (its stable `code`, docs/signaling.md "Error codes") or from the SDK
  * itself (`room_id_too_long`, `room_id_invalid`, `connection_failed`, `connection_lost`,
- * `protocol_unsupported`, `media_failed`, `transport_failed`, `resume_failed`, `not_started`).
+ * `protocol_unsupported`, `media_failed`, `transport_failed`, `resume_failed`).
  */
 export class ChorusError extends Error {
   /**
@@ -716,6 +716,9 @@ export class Call {
   #restarting = { publish: false, subscribe: false };
   /** @type {string | null} */
   #roomVideoCodec = null;
+  // A closed (or navigated-away) page leaves at once: otherwise the room would keep its
+  // participant, silent, for the resume window (docs/signaling.md, `resume`).
+  #onPageHide = () => this.hangup();
 
   /**
    * Made by CallClient: use `callConference` or `callGroup`.
@@ -756,6 +759,7 @@ export class Call {
       endCause: null,
       error: null,
     };
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
     // Started on the next task, so that the caller can add its listeners first.
     setTimeout(() => this.#run(), 0);
   }
@@ -1405,6 +1409,7 @@ export class Call {
   #end(cause, error) {
     if (this.#isEnded()) return;
     this.state = 'ended';
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.error = error ?? this.error;
     this.details.endCause = cause;
     this.details.endedTime = new Date();

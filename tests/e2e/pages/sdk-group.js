@@ -64,19 +64,22 @@ function join({ room, name, token }) {
   return established;
 }
 
-// Per remote participant: video framesDecoded and audio samples and energy received, from the
-// inbound-rtp reports of its receivers.
+// Per remote participant: video framesDecoded and audio samples and energy received, and the
+// codecs, from the inbound-rtp (and codec) reports of its receivers.
 async function remoteStats() {
   const result = [];
   for (const remote of call?.remoteCalls ?? []) {
     const entry = { participantId: remote.participantId, name: remote.name };
-    for (const report of (await remote.getStats()).values()) {
+    const reports = await remote.getStats();
+    for (const report of reports.values()) {
       if (report.type !== 'inbound-rtp') continue;
+      const codec = reports.get(report.codecId)?.mimeType;
       if (report.kind === 'video') {
-        entry.video = { framesDecoded: report.framesDecoded, packetsLost: report.packetsLost,
-          freezeCount: report.freezeCount, pliCount: report.pliCount };
+        entry.video = { codec, framesDecoded: report.framesDecoded,
+          packetsLost: report.packetsLost, freezeCount: report.freezeCount,
+          pliCount: report.pliCount };
       } else {
-        entry.audio = { totalSamplesReceived: report.totalSamplesReceived,
+        entry.audio = { codec, totalSamplesReceived: report.totalSamplesReceived,
           totalAudioEnergy: report.totalAudioEnergy, packetsReceived: report.packetsReceived };
       }
     }

@@ -85,6 +85,18 @@ class FirefoxPage {
     return this.page.waitForFunction(pageFunction, { timeout }, argument);
   }
 
+  click(selector) {
+    return this.page.click(selector);
+  }
+
+  // Replaces the field's value and tells the page, as playwright's fill does.
+  fill(selector, value) {
+    return this.page.$eval(selector, (element, text) => {
+      element.value = text;
+      element.dispatchEvent(new Event('input', { bubbles: true }));
+    }, value);
+  }
+
   close() {
     return this.page.browserContext().close();
   }
