@@ -3,36 +3,19 @@
 // both pages decode each other's video in it: framesDecoded grows, and getStats' inbound-rtp
 // codec (codecId → codec mimeType) is the preferred one.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './support/chromium.mjs';
 import { kApplication, kSecret } from './support/chorusd.mjs';
-import { reportingFailure } from './support/testPage.mjs';
-import { startChorusdWithSdk } from './sdkPages.mjs';
+import { chromiumSdkSuite } from './sdkPages.mjs';
 import { joinPages, kStepTimeoutMs, waitForVideo } from './sdkCalls.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kTestTimeoutMs = 45_000;
 
-let chorusd;
-let browser;
-const pages = new Map();
-
-before(async () => {
-  chorusd = await startChorusdWithSdk({ pagesDir: kPagesDir });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await chorusd?.stop();
-});
-
-function reporting(t, body) {
-  return reportingFailure(t, { chorusd, pages: () => [...pages.values()] }, body);
-}
+const suite = chromiumSdkSuite(kPagesDir);
+const { pages, reporting } = suite;
 
 for (const codec of ['VP9', 'H264']) {
   test(`a call with ${codec} preferred decodes ${codec} both ways`, {
@@ -42,7 +25,7 @@ for (const codec of ['VP9', 'H264']) {
       pages.clear();
       const room = `e2e-sdk-${codec.toLowerCase()}`;
       const labels = [`${codec.toLowerCase()}-ann`, `${codec.toLowerCase()}-ben`];
-      const joined = await joinPages(browser, chorusd, pages, room, labels,
+      const joined = await joinPages(suite.browser, suite.chorusd, pages, room, labels,
         { preferredVideoCodec: codec });
       const [ann, ben] = [...joined.values()];
       for (const [page, from] of [[ann, ben], [ben, ann]]) {
@@ -54,7 +37,7 @@ for (const codec of ['VP9', 'H264']) {
       }
       // The room's codec, as the REST API tells it.
       const credentials = Buffer.from(`${kApplication}:${kSecret}`).toString('base64');
-      const response = await fetch(`${chorusd.baseUrl}/api/v1/rooms/${room}`,
+      const response = await fetch(`${suite.chorusd.baseUrl}/api/v1/rooms/${room}`,
         { headers: { authorization: `Basic ${credentials}` } });
       assert.equal((await response.json()).video_codec, codec);
       for (const page of [ann, ben]) await page.call('hangup', undefined, kStepTimeoutMs);

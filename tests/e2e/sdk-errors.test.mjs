@@ -6,37 +6,20 @@
 // pair keeps decoding each other throughout and sees nobody come or go.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './support/chromium.mjs';
 import { kApplication, kSecret } from './support/chorusd.mjs';
-import { reportingFailure } from './support/testPage.mjs';
-import { DrivenPage, startChorusdWithSdk } from './sdkPages.mjs';
+import { chromiumSdkSuite, DrivenPage } from './sdkPages.mjs';
 import { joinPages, kStepTimeoutMs, metric, waitForVideo } from './sdkCalls.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kRoom = 'e2e-sdk-errors';
 const kTestTimeoutMs = 60_000;
 
-let chorusd;
-let browser;
-const pages = new Map();
-
-before(async () => {
-  chorusd = await startChorusdWithSdk({ pagesDir: kPagesDir });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await chorusd?.stop();
-});
-
-function reporting(t, body) {
-  return reportingFailure(t, { chorusd, pages: () => [...pages.values()] }, body);
-}
+const suite = chromiumSdkSuite(kPagesDir);
+const { pages, reporting } = suite;
 
 const base64url = (text) => Buffer.from(text).toString('base64url');
 
@@ -72,22 +55,23 @@ test('a 65-code-point room id is refused before anything is sent; the pair goes 
   timeout: kTestTimeoutMs,
 }, async (t) => {
   await reporting(t, async () => {
-    const pair = [...(await joinPages(browser, chorusd, pages, kRoom, ['ann', 'ben'])).values()];
+    const joined = await joinPages(suite.browser, suite.chorusd, pages, kRoom, ['ann', 'ben']);
+    const pair = [...joined.values()];
     const first = await pairUnharmed(t, pair);
-    const carol = await DrivenPage.open(browser, chorusd, 'carol',
+    const carol = await DrivenPage.open(suite.browser, suite.chorusd, 'carol',
       { path: '/sdk-call.html', global: 'sdkCall' });
     pages.set('carol', carol);
     const room = `r${'🎵'.repeat(64)}`;
     assert.equal([...room].length, 65);
-    const token = await chorusd.token({ user: 'carol', room: '*' });
+    const token = await suite.chorusd.token({ user: 'carol', room: '*' });
     // tryRoom starts a client (one connection, opened and closed), then places the call.
-    const connectionsBefore = await metric(chorusd, 'chorus_websocket_connections_total');
-    const joinsBefore = await metric(chorusd, 'chorus_joins_total');
+    const connectionsBefore = await metric(suite.chorusd, 'chorus_websocket_connections_total');
+    const joinsBefore = await metric(suite.chorusd, 'chorus_joins_total');
     const tried = await carol.call('tryRoom', { room, name: 'carol', token }, kStepTimeoutMs);
     assert.equal(tried.error?.code, 'room_id_too_long', JSON.stringify(tried));
     assert.equal(tried.socketsOpened, 0, 'the page opened a WebSocket for the call');
-    assert.equal(await metric(chorusd, 'chorus_joins_total'), joinsBefore);
-    assert.equal(await metric(chorusd, 'chorus_websocket_connections_total'),
+    assert.equal(await metric(suite.chorusd, 'chorus_joins_total'), joinsBefore);
+    assert.equal(await metric(suite.chorusd, 'chorus_websocket_connections_total'),
       connectionsBefore + 1, 'only the client start() reached the server');
     // 64 code points in 128 UTF-16 units is a room id.
     const fits = await carol.call('tryRoom', { room: '🎵'.repeat(64), name: 'carol', token },
@@ -104,7 +88,7 @@ test('an expired token fails with the documented code; the pair goes on', {
     const carol = pages.get('carol');
     assert.ok(carol && pages.get('ann').lastStats, 'the first test did not run to its end');
     const pair = [pages.get('ann'), pages.get('ben')];
-    const expiredBefore = await metric(chorusd, 'chorus_auth_failures_total',
+    const expiredBefore = await metric(suite.chorusd, 'chorus_auth_failures_total',
       { reason: 'expired' });
     const tried = await carol.call('tryStart', { name: 'carol', token: expiredToken('carol') },
       kStepTimeoutMs);
@@ -112,7 +96,7 @@ test('an expired token fails with the documented code; the pair goes on', {
     assert.equal(tried.error?.code, 'unauthorized');
     assert.match(tried.error.message, /expired/);
     assert.deepEqual(tried.reported, tried.error, 'onClientFailed reports the same error');
-    assert.equal(await metric(chorusd, 'chorus_auth_failures_total', { reason: 'expired' }),
+    assert.equal(await metric(suite.chorusd, 'chorus_auth_failures_total', { reason: 'expired' }),
       expiredBefore + 1);
     await pairUnharmed(t, pair, pages.get('ann').lastStats);
   });

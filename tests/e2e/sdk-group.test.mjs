@@ -5,17 +5,15 @@
 // one hangs up and the other two get onGroupRemoteCallRemoved for it; then one closes its page
 // and the last gets onGroupRemoteCallRemoved at once, not after the server's resume window.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './support/chromium.mjs';
-import { reportingFailure } from './support/testPage.mjs';
 import { pollUntil } from './support/timing.mjs';
 import {
   assertEachSeesAndHearsTheOthers, assertHangupRemoves, joinGroup, kStepTimeoutMs,
 } from './sdkGroup.mjs';
-import { startChorusdWithSdk } from './sdkPages.mjs';
+import { chromiumSdkSuite } from './sdkPages.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 const kRoom = 'e2e-sdk-group';
@@ -24,30 +22,15 @@ const kTestTimeoutMs = 60_000;
 // whose connection just dropped.
 const kPageLeftTimeoutMs = 5_000;
 
-let chorusd;
-let browser;
-const pages = new Map();
-
-before(async () => {
-  chorusd = await startChorusdWithSdk({ pagesDir: kPagesDir });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await chorusd?.stop();
-});
-
-function reporting(t, body) {
-  return reportingFailure(t, { chorusd, pages: () => [...pages.values()] }, body);
-}
+const suite = chromiumSdkSuite(kPagesDir);
+const { pages, reporting } = suite;
 
 test('three SDK pages in a group call each see, decode and hear the other two', {
   timeout: kTestTimeoutMs,
 }, async (t) => {
   await reporting(t, async () => {
-    await joinGroup(chorusd, pages, kRoom,
-      ['alice', 'bob', 'carol'].map((label) => [label, browser]));
+    await joinGroup(suite.chorusd, pages, kRoom,
+      ['alice', 'bob', 'carol'].map((label) => [label, suite.browser]));
     await assertEachSeesAndHearsTheOthers(t, pages);
   });
 });

@@ -5,15 +5,13 @@
 // through the REST API: the muted page is told (onLocalMuteChanged) and stops sending, and the
 // other page sees the mute `by` the server.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './support/chromium.mjs';
 import { kApplication, kSecret } from './support/chorusd.mjs';
-import { reportingFailure } from './support/testPage.mjs';
 import { pollUntil } from './support/timing.mjs';
-import { startChorusdWithSdk } from './sdkPages.mjs';
+import { chromiumSdkSuite } from './sdkPages.mjs';
 import { joinPages, kStepTimeoutMs, sleep, statsFrom, waitForVideo } from './sdkCalls.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
@@ -23,23 +21,8 @@ const kTestTimeoutMs = 60_000;
 const kSettleMs = 1_000;
 const kStillMs = 2_000;
 
-let chorusd;
-let browser;
-const pages = new Map();
-
-before(async () => {
-  chorusd = await startChorusdWithSdk({ pagesDir: kPagesDir });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await chorusd?.stop();
-});
-
-function reporting(t, body) {
-  return reportingFailure(t, { chorusd, pages: () => [...pages.values()] }, body);
-}
+const suite = chromiumSdkSuite(kPagesDir);
+const { pages, reporting } = suite;
 
 // Waits for `page`'s `type` event matching `fields`, after the first `skip` events.
 async function waitForEvent(page, fields, skip = 0) {
@@ -76,7 +59,8 @@ test('a muted video is reported muted and stops decoding; unmuted, it decodes ag
 }, async (t) => {
   await reporting(t, async () => {
     const { alice, bob } = Object.fromEntries(
-      await joinPages(browser, chorusd, pages, kRoom, ['alice', 'bob'], { kind: 'conference' }));
+      await joinPages(suite.browser, suite.chorusd, pages, kRoom, ['alice', 'bob'],
+        { kind: 'conference' }));
     await waitForVideo(alice, bob);
     await waitForVideo(bob, alice);
 
@@ -114,7 +98,7 @@ test('a video muted by the server (REST API) stops at its sender, and both sides
     const skipAlice = (await alice.call('events', undefined, kStepTimeoutMs)).length;
     const skipBob = (await bob.call('events', undefined, kStepTimeoutMs)).length;
 
-    const url = `${chorusd.baseUrl}/api/v1/rooms/${encodeURIComponent(kRoom)}/tracks/` +
+    const url = `${suite.chorusd.baseUrl}/api/v1/rooms/${encodeURIComponent(kRoom)}/tracks/` +
       `${encodeURIComponent(trackId)}/mute`;
     const credentials = Buffer.from(`${kApplication}:${kSecret}`).toString('base64');
     const response = await fetch(url, { method: 'POST',

@@ -5,14 +5,12 @@
 // the drop (a mute) reaches the room. Then an ICE restart through the SDK's call.restartIce():
 // new ICE credentials on both transports, and the media goes on.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchChromium } from './support/chromium.mjs';
-import { reportingFailure } from './support/testPage.mjs';
 import { pollUntil } from './support/timing.mjs';
-import { startChorusdWithSdk } from './sdkPages.mjs';
+import { chromiumSdkSuite } from './sdkPages.mjs';
 import { joinPages, kStepTimeoutMs, metric, statsFrom, waitForVideo } from './sdkCalls.mjs';
 
 const kPagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
@@ -21,23 +19,8 @@ const kTestTimeoutMs = 60_000;
 // Well within the server's default resume window of 15 s.
 const kResumeTimeoutMs = 8_000;
 
-let chorusd;
-let browser;
-const pages = new Map();
-
-before(async () => {
-  chorusd = await startChorusdWithSdk({ pagesDir: kPagesDir });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await chorusd?.stop();
-});
-
-function reporting(t, body) {
-  return reportingFailure(t, { chorusd, pages: () => [...pages.values()] }, body);
-}
+const suite = chromiumSdkSuite(kPagesDir);
+const { pages, reporting } = suite;
 
 const membership = (events) => events.filter((e) => e.type === 'added' || e.type === 'removed');
 
@@ -54,14 +37,14 @@ test('a dropped WebSocket is resumed by the SDK; the others see nothing, media g
 }, async (t) => {
   await reporting(t, async () => {
     const { alice, bob } = Object.fromEntries(
-      await joinPages(browser, chorusd, pages, kRoom, ['alice', 'bob']));
+      await joinPages(suite.browser, suite.chorusd, pages, kRoom, ['alice', 'bob']));
     const first = await mediaGoesOn(alice, bob);
     const bobMembership = membership(await bob.call('events', undefined, kStepTimeoutMs));
-    assert.equal(await metric(chorusd, 'chorus_resumes_total'), 0);
+    assert.equal(await metric(suite.chorusd, 'chorus_resumes_total'), 0);
 
     const socketsBefore = await alice.call('dropSocket', undefined, kStepTimeoutMs);
     const resumed = await pollUntil(async () => {
-      const resumes = await metric(chorusd, 'chorus_resumes_total');
+      const resumes = await metric(suite.chorusd, 'chorus_resumes_total');
       const states = await alice.call('socketStates', undefined, kStepTimeoutMs);
       return { done: resumes === 1 && states.length > socketsBefore && states.at(-1) === 1,
         resumes, states };
@@ -81,7 +64,7 @@ test('a dropped WebSocket is resumed by the SDK; the others see nothing, media g
       bobMembership, 'bob saw alice leave or come back');
     assert.deepEqual(membership(await alice.call('events', undefined, kStepTimeoutMs))
       .filter((e) => e.type === 'removed'), [], 'alice saw bob leave');
-    assert.equal(await metric(chorusd, 'chorus_leaves_total'), 0);
+    assert.equal(await metric(suite.chorusd, 'chorus_leaves_total'), 0);
 
     // The new connection carries requests: a mute reaches bob.
     assert.equal(await alice.call('muteAudio', undefined, kStepTimeoutMs), true);

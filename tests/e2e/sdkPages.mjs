@@ -1,13 +1,15 @@
-// What the SDK's browser tests (sdk-group.test.mjs, demo.test.mjs) share: a chorusd that serves
-// the SDK at /sdk/ beside the pages, and a browser page driven through a window object that
-// the reporting of support/testPage.mjs can describe on failure.
+// What the SDK's browser tests share: a chorusd that serves the SDK at /sdk/ beside the pages,
+// the hooks of a test file of Chromium pages, and a browser page driven through a window object
+// that the reporting of support/testPage.mjs can describe on failure.
 import { cp } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { Chorusd } from './support/chorusd.mjs';
-import { openPage as openChromiumPage } from './support/chromium.mjs';
+import { launchChromium, openPage as openChromiumPage } from './support/chromium.mjs';
 import { isFirefox, openPage as openFirefoxPage } from './support/firefox.mjs';
+import { reportingFailure } from './support/testPage.mjs';
 import { withTimeout } from './support/timing.mjs';
 
 const kRepository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,6 +28,29 @@ export async function startChorusdWithSdk(options) {
     throw error;
   }
   return chorusd;
+}
+
+// What a test file of SDK pages in Chromium shares: before its tests, a chorusd serving
+// `pagesDir` and the SDK, and a Chromium; after them, both stopped. `suite.pages` holds the
+// file's pages by label, and `suite.reporting(t, body)` runs a test body that, on failure, saves
+// their consoles and the server log (support/testPage.mjs).
+export function chromiumSdkSuite(pagesDir) {
+  const suite = {
+    chorusd: undefined,
+    browser: undefined,
+    pages: new Map(),
+    reporting: (t, body) =>
+      reportingFailure(t, { chorusd: suite.chorusd, pages: () => [...suite.pages.values()] }, body),
+  };
+  before(async () => {
+    suite.chorusd = await startChorusdWithSdk({ pagesDir });
+    suite.browser = await launchChromium();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.chorusd?.stop();
+  });
+  return suite;
 }
 
 // A page (its own browser context) at `path` of chorusd, driven through `window[global]`, in
