@@ -86,7 +86,13 @@ void LoadSession::run(std::function<asio::awaitable<void>(LoadSession&)> scenari
         co_await wait(200ms);
         io_->stop();
       },
-      [&failure](std::exception_ptr error) { failure = error; });
+      // A scenario that throws ends the run (and the tick with it).
+      [this, &failure](const std::exception_ptr& error) {
+        if (error) {
+          failure = error;
+          io_->stop();
+        }
+      });
   io_->run();
   if (failure) {
     std::rethrow_exception(failure);
