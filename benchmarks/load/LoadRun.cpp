@@ -51,14 +51,14 @@ asio::awaitable<void> addRoom(LoadSession& session, const Scenario& scenario, un
         participantConfig(scenario, "bench-" + std::to_string(room),
                           "r" + std::to_string(room) + "p" + std::to_string(member), true, true),
         2 * (members - 1));
-    co_await LoadSession::wait(kJoinSpacing);
+    co_await session.wait(kJoinSpacing);
   }
 }
 
 asio::awaitable<void> addWebinarPublisher(LoadSession& session, const Scenario& scenario,
                                           const std::string& room) {
   session.add(participantConfig(scenario, room, room + "-publisher", true, false), 0);
-  co_await LoadSession::wait(kJoinSpacing);
+  co_await session.wait(kJoinSpacing);
 }
 
 asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scenario,
@@ -67,7 +67,7 @@ asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scena
     session.add(participantConfig(scenario, room, room + "-s" + std::to_string(session.size()),
                                   false, true),
                 2);
-    co_await LoadSession::wait(kJoinSpacing);
+    co_await session.wait(kJoinSpacing);
   }
 }
 
@@ -78,7 +78,7 @@ asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scen
               flowing ? "joined, every stream flowing" : "NOT every stream flowing",
               static_cast<long long>(scenario.settle.count()));
   std::fflush(stdout);
-  co_await LoadSession::wait(scenario.settle);
+  co_await session.wait(scenario.settle);
 }
 
 void printStep(const Scenario& scenario, unsigned number, const StepResult& step) {
@@ -139,7 +139,7 @@ asio::awaitable<void> runRampBody(LoadSession& session, const Scenario& scenario
     }
     load += adding;
     const bool flowing = co_await session.waitFlowing(0, kStepFlowingTimeout);
-    co_await LoadSession::wait(scenario.settle);
+    co_await session.wait(scenario.settle);
     StepResult step = co_await session.measureFor(scenario.measure, label(scenario), number, from);
     step.load = load;
     step.flowing = flowing;
@@ -176,7 +176,7 @@ asio::awaitable<void> runJoinStormBody(LoadSession& session, const Scenario& sce
   for (unsigned i = 0; i < joiners; ++i) {
     const std::string room = "storm-" + std::to_string(i % scenario.stormRooms);
     session.add(participantConfig(scenario, room, room + "-j" + std::to_string(i), false, true), 2);
-    co_await LoadSession::wait(since.at + spacing * (i + 1) - Clock::now());
+    co_await session.wait(since.at + spacing * (i + 1) - Clock::now());
   }
   co_await session.waitFlowing(from, kStormJoinTimeout);
   StepResult step = co_await session.measure(since, from, true);
@@ -248,7 +248,7 @@ RunResult runScenario(const Scenario& scenario, const ServerTarget& target) {
   const asio::ip::tcp::endpoint http(asio::ip::address_v4::loopback(), port);
   const ChorusEndpoint endpoint{http, std::string(signaling::kDevApplicationKey),
                                 std::string(signaling::kDevApplicationSecret)};
-  LoadSession session(maxParticipants(scenario), pid, ServerMetrics(http),
+  LoadSession session(maxParticipants(scenario), pid, http,
                       [endpoint](asio::any_io_executor executor) {
                         return std::make_unique<ChorusSignaling>(std::move(executor), endpoint);
                       });

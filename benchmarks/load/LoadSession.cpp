@@ -39,14 +39,14 @@ struct LoadSession::Totals {
   unsigned streams = 0;
 };
 
-LoadSession::LoadSession(std::size_t maxParticipants, pid_t serverPid, ServerMetrics metrics,
-                         SignalingFactory signaling)
+LoadSession::LoadSession(std::size_t maxParticipants, pid_t serverPid,
+                         const asio::ip::tcp::endpoint& http, SignalingFactory signaling)
     : io_(std::make_unique<asio::io_context>(1)),
       pool_(std::make_unique<media::PacketPool>(maxParticipants * kSlotsPerParticipant + 1024)),
       certificate_(
           media::DtlsCertificate::generate(std::chrono::system_clock::now(), "chorus-bench")),
       serverPid_(serverPid),
-      metrics_(metrics),
+      metrics_(io_->get_executor(), http),
       signaling_(std::move(signaling)) {
   if (!certificate_) {
     throw std::runtime_error("cannot generate the clients' DTLS certificate");
@@ -132,7 +132,7 @@ asio::awaitable<bool> LoadSession::waitFlowing(std::size_t from, Clock::duration
 }
 
 asio::awaitable<void> LoadSession::wait(Clock::duration duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  asio::steady_timer timer(*io_, duration);
   co_await timer.async_wait(asio::use_awaitable);
 }
 

@@ -38,8 +38,9 @@ class LoadSession {
   using Clock = std::chrono::steady_clock;
 
   // `maxParticipants` sizes the packet pool: every participant the run will ever add.
-  LoadSession(std::size_t maxParticipants, pid_t serverPid, ServerMetrics metrics,
-              SignalingFactory signaling);
+  // `http`: the server's HTTP port, for /metrics.
+  LoadSession(std::size_t maxParticipants, pid_t serverPid,
+              const boost::asio::ip::tcp::endpoint& http, SignalingFactory signaling);
   LoadSession(const LoadSession&) = delete;
   LoadSession& operator=(const LoadSession&) = delete;
   ~LoadSession();
@@ -57,7 +58,7 @@ class LoadSession {
   bool flowing(std::size_t from) const;
   // Waits until flowing(from) or `timeout`; what flowing(from) then says.
   boost::asio::awaitable<bool> waitFlowing(std::size_t from, Clock::duration timeout);
-  static boost::asio::awaitable<void> wait(Clock::duration duration);
+  boost::asio::awaitable<void> wait(Clock::duration duration);
 
   // What the counters were when a step began.
   struct Mark {

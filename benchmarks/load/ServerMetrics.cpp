@@ -18,7 +18,7 @@ namespace http = beast::http;
 
 asio::awaitable<std::optional<double>> ServerMetrics::sample(std::string_view family) const {
   try {
-    beast::tcp_stream stream(co_await asio::this_coro::executor);
+    beast::tcp_stream stream(executor_);
     co_await stream.async_connect(http_, asio::use_awaitable);
     http::request<http::empty_body> request(http::verb::get, "/metrics", 11);
     request.set(http::field::host, http_.address().to_string());

@@ -3,7 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -16,7 +18,8 @@ class ServerMetrics {
   // The counter chorusd increments for every RTP packet it sends to a subscriber.
   static constexpr std::string_view kForwardedPackets = "chorus_router_forwarded_packets_total";
 
-  explicit ServerMetrics(boost::asio::ip::tcp::endpoint http) : http_(http) {}
+  ServerMetrics(boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& http)
+      : executor_(std::move(executor)), http_(http) {}
 
   // One scrape: the sum of the samples of `family` over all its labels; nothing when the
   // server does not answer or has no such family.
@@ -26,6 +29,7 @@ class ServerMetrics {
   static std::optional<double> sumOf(std::string_view exposition, std::string_view family);
 
  private:
+  boost::asio::any_io_executor executor_;
   boost::asio::ip::tcp::endpoint http_;
 };
 
