@@ -84,10 +84,10 @@ asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scen
 void printStep(const Scenario& scenario, unsigned number, const StepResult& step) {
   std::printf(
       "%s STEP %u load=%u participants=%u: %.0f pkt/s fwd, loss %.3f%%, p99 %.2f ms, server cpu "
-      "%.0f%%, %.0f pkt per cpu-s, first media p99 %.0f ms, joins failed %u%s\n",
+      "%.0f%%, %.0f pkt per cpu-s, first media p99 %.0f ms, joins failed %u, silent %u%s\n",
       label(scenario).c_str(), number, step.load, step.participants, step.packetsPerSecond(),
       step.lossRatio() * 100, step.p99Us / 1000, step.serverCpuSeconds / step.seconds * 100,
-      step.packetsPerCpuSecond(), step.joins.p99Ms, step.joins.failed,
+      step.packetsPerCpuSecond(), step.joins.p99Ms, step.joins.failed, step.silent,
       step.held ? "" : "  -> does not hold");
   std::fflush(stdout);
 }
@@ -143,7 +143,8 @@ asio::awaitable<void> runRampBody(LoadSession& session, const Scenario& scenario
     StepResult step = co_await session.measureFor(scenario.measure, label(scenario), number, from);
     step.load = load;
     step.flowing = flowing;
-    step.held = flowing && step.joins.failed == 0 && step.lossRatio() <= scenario.lossLimit &&
+    step.held = flowing && step.silent == 0 && step.joins.failed == 0 &&
+                step.lossRatio() <= scenario.lossLimit &&
                 step.p99Us <= std::chrono::duration<double, std::micro>(scenario.p99Limit).count();
     printStep(scenario, number, step);
     result.steps.push_back(step);

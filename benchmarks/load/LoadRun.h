@@ -35,8 +35,8 @@ struct Scenario {
   // webinar
   unsigned subscribers = 100;
   // ramp: step 1 has `rampStart` rooms (or subscribers), every step after adds `rampStep`;
-  // a step holds while loss ≤ lossLimit, p99 delay ≤ p99Limit, every join succeeds and every
-  // expected stream flows.
+  // a step holds while loss ≤ lossLimit, p99 delay ≤ p99Limit, every join succeeds, every
+  // expected stream flows and every subscriber receives during the step.
   RampOf rampOf = RampOf::kRooms;
   unsigned rampStart = 10;
   unsigned rampStep = 10;
@@ -97,6 +97,7 @@ struct StepResult {
   std::uint64_t delaySamples = 0;
   double jitterUs = 0;  // mean over streams of RFC 3550 interarrival jitter
   bool flowing = true;  // every expected stream had a packet before the step began
+  unsigned silent = 0;  // participants expecting media that received nothing during the step
   JoinStats joins;      // of the participants added for this step
   bool held = true;     // within the ramp's limits
 

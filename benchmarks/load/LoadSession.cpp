@@ -26,6 +26,14 @@ double percentile(std::vector<double>& sorted, double fraction) {
   return sorted[static_cast<std::size_t>(fraction * static_cast<double>(sorted.size() - 1))];
 }
 
+std::uint64_t received(const SimulatedParticipant& participant) {
+  std::uint64_t sum = 0;
+  for (const StreamReception& stream : participant.reception().streams()) {
+    sum += stream.received;
+  }
+  return sum;
+}
+
 }  // namespace
 
 // Totals over every subscriber's streams since the start.
@@ -161,6 +169,9 @@ asio::awaitable<LoadSession::Mark> LoadSession::mark() {
   mark.lost = now.lost;
   mark.duplicates = now.duplicates;
   mark.reordered = now.reordered;
+  for (const auto& participant : participants_) {
+    mark.receivedBy.push_back(received(*participant));
+  }
   mark.server = sampleProcess(serverPid_);
   mark.harness = sampleProcess(::getpid());
   mark.at = Clock::now();
@@ -196,6 +207,11 @@ asio::awaitable<StepResult> LoadSession::measure(const Mark& since, std::size_t 
   step.delaySamples = delays_.count();
   step.jitterUs = after.streams == 0 ? 0 : after.jitterNsSum / after.streams / 1000.0;
   step.joins = joinStats(joinedFrom);
+  for (std::size_t i = 0; i < since.receivedBy.size(); ++i) {
+    if (expectedStreams_[i] != 0 && received(*participants_[i]) == since.receivedBy[i]) {
+      ++step.silent;
+    }
+  }
   co_return step;
 }
 

@@ -66,6 +66,7 @@ class LoadSession {
     std::uint64_t packets = 0, bytes = 0, lost = 0, duplicates = 0, reordered = 0;
     ProcessSample server, harness;
     std::optional<double> serverForwarded;
+    std::vector<std::uint64_t> receivedBy;  // packets each participant had received
   };
   boost::asio::awaitable<Mark> mark();
   // The step from `since` to now (delays since the last mark); its joins are those of the

@@ -101,6 +101,7 @@ std::string RunReport::json(const RunResult& result) {
                                                           {"p99_ms", step.joins.p99Ms},
                                                           {"max_ms", step.joins.maxMs}}},
                      {"flowing", step.flowing},
+                     {"silent", step.silent},
                      {"held", step.held}});
   }
   const Accounting& a = result.accounting;
