@@ -29,7 +29,7 @@ tsan: deps
 
 # Micro-benchmarks, the forwarding benchmark through running shards and the standard load
 # presets (chorus-bench against chorusd), optimised build; the report (JSON, Markdown, PNG plots)
-# goes to build/release/bench-report/. About 8 minutes on 2 cores, after the build.
+# goes to build/release/bench-report/. About 4 minutes on 2 cores, after the build.
 bench: deps
 	cmake --preset release >/dev/null
 	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench chorusd \

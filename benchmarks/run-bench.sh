@@ -7,7 +7,7 @@
 #
 # Expects the release tree built (the Makefile's `bench` target does it). The plots need
 # gnuplot (`scripts/install-deps.sh --bench` installs gnuplot-nox); without it they are skipped.
-# About 8 minutes on 2 cores.
+# About 4 minutes on 2 cores.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,6 +54,8 @@ forwarding_load=$(load)
 
 # name, extra flags
 presets=(
+  "rooms-50x4 --single-core-limit $limit4"
+  "webinar-500 --single-core-limit $limit16"
   "ramp-rooms --single-core-limit $limit4"
   "ramp-webinar --single-core-limit $limit16"
   "join-storm-50 --single-core-limit $limit16"
