@@ -77,7 +77,7 @@ asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scen
   std::printf("%s %zu participants: %s; settling %llds\n", label(scenario).c_str(), session.size(),
               flowing ? "joined, every stream flowing" : "NOT every stream flowing",
               static_cast<long long>(scenario.settle.count()));
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   co_await session.wait(scenario.settle);
 }
 
@@ -89,7 +89,7 @@ void printStep(const Scenario& scenario, unsigned number, const StepResult& step
       step.lossRatio() * 100, step.p99Us / 1000, step.serverCpuSeconds / step.seconds * 100,
       step.packetsPerCpuSecond(), step.joins.p99Ms, step.joins.failed, step.silent,
       step.held ? "" : "  -> does not hold");
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
 }
 
 asio::awaitable<void> runRoomsBody(LoadSession& session, const Scenario& scenario,
@@ -173,7 +173,7 @@ asio::awaitable<void> runJoinStormBody(LoadSession& session, const Scenario& sce
   const LoadSession::Mark since = co_await session.mark();
   std::printf("%s storm: %u joins at %u per second\n", label(scenario).c_str(), joiners,
               scenario.joinsPerSecond);
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   for (unsigned i = 0; i < joiners; ++i) {
     const std::string room = "storm-" + std::to_string(i % scenario.stormRooms);
     session.add(participantConfig(scenario, room, room + "-j" + std::to_string(i), false, true), 2);

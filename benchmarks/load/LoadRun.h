@@ -101,13 +101,18 @@ struct StepResult {
   JoinStats joins;      // of the participants added for this step
   bool held = true;     // within the ramp's limits
 
-  double packetsPerSecond() const { return seconds > 0 ? packetsReceived / seconds : 0; }
-  double bitsPerSecond() const { return seconds > 0 ? bytesReceived * 8.0 / seconds : 0; }
+  double packetsPerSecond() const {
+    return seconds > 0 ? static_cast<double>(packetsReceived) / seconds : 0;
+  }
+  double bitsPerSecond() const {
+    return seconds > 0 ? static_cast<double>(bytesReceived) * 8.0 / seconds : 0;
+  }
   double packetsPerCpuSecond() const {
-    return serverCpuSeconds > 0 ? packetsReceived / serverCpuSeconds : 0;
+    return serverCpuSeconds > 0 ? static_cast<double>(packetsReceived) / serverCpuSeconds : 0;
   }
   double lossRatio() const {
-    return packetsReceived + lost > 0 ? static_cast<double>(lost) / (packetsReceived + lost) : 0;
+    const std::uint64_t expected = packetsReceived + lost;
+    return expected > 0 ? static_cast<double>(lost) / static_cast<double>(expected) : 0;
   }
 };
 

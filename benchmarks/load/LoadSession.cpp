@@ -230,7 +230,7 @@ asio::awaitable<StepResult> LoadSession::measureFor(Clock::duration duration,
         partial.packetsPerSecond(), partial.lossRatio() * 100, partial.p99Us / 1000,
         partial.serverCpuSeconds / partial.seconds * 100,
         partial.harnessCpuSeconds / partial.seconds * 100);
-    std::fflush(stdout);
+    (void)std::fflush(stdout);
   }
   co_await wait(since.at + duration - Clock::now());
   co_return co_await measure(since, joinedFrom, true);

@@ -14,7 +14,7 @@ namespace {
 
 std::string fixed(double value, int decimals) {
   std::array<char, 64> text{};
-  std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
+  (void)std::snprintf(text.data(), text.size(), "%.*f", decimals, value);
   return text.data();
 }
 

@@ -18,8 +18,8 @@ class ServerMetrics {
   // The counter chorusd increments for every RTP packet it sends to a subscriber.
   static constexpr std::string_view kForwardedPackets = "chorus_router_forwarded_packets_total";
 
-  ServerMetrics(boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& http)
-      : executor_(std::move(executor)), http_(http) {}
+  ServerMetrics(boost::asio::any_io_executor executor, boost::asio::ip::tcp::endpoint http)
+      : executor_(std::move(executor)), http_(std::move(http)) {}
 
   // One scrape: the sum of the samples of `family` over all its labels; nothing when the
   // server does not answer or has no such family.

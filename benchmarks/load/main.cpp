@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
       } else if (flag.starts_with("--") && i + 1 < argc) {
         options[std::string(flag)] = argv[++i];
       } else {
-        std::fputs(kUsage.data(), stderr);
+        (void)std::fputs(kUsage.data(), stderr);
         return 2;
       }
     }
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
       target.pid = std::stoi(*option("--server-pid"));
       target.httpPort = static_cast<std::uint16_t>(std::stoul(*option("--server-port")));
     } else {
-      std::fputs(kUsage.data(), stderr);
+      (void)std::fputs(kUsage.data(), stderr);
       return 2;
     }
 
@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
     }
     return option("--check") != nullptr && !result.agreed() ? 1 : 0;
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "chorus-bench: %s\n", error.what());
+    (void)std::fprintf(stderr, "chorus-bench: %s\n", error.what());
     return 2;
   }
 }
