@@ -27,12 +27,14 @@ tsan: deps
 	cmake --build --preset tsan
 	ctest --preset tsan
 
-# Micro-benchmarks and the forwarding benchmark through running shards, optimised build.
+# Micro-benchmarks, the forwarding benchmark through running shards and the standard load
+# presets (chorus-bench against chorusd), optimised build; the report (JSON, Markdown, PNG plots)
+# goes to build/release/bench-report/. About 4 minutes on 2 cores, after the build.
 bench: deps
 	cmake --preset release >/dev/null
-	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench
-	build/release/benchmarks/micro/chorus-microbench
-	build/release/benchmarks/forwarding/chorus-forwarding-bench
+	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench chorusd \
+	    chorus-bench
+	benchmarks/run-bench.sh build/release/bench-report
 
 format:
 	clang-format-14 -i $(SOURCES)

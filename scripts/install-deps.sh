@@ -7,7 +7,8 @@
 #   scripts/install-deps.sh --bench      the default, plus Debian's Janus (`janus`, 1.1.2 in
 #                                        bookworm) for the side-by-side benchmark
 #                                        (benchmarks/peers/janus/); its system service is kept
-#                                        from starting and disabled: the benchmark runs its own
+#                                        from starting and disabled: the benchmark runs its own;
+#                                        and gnuplot-nox for `make bench`'s plots
 #
 # The browser tests (tests/e2e) also need node, npm, chromium and firefox-esr, `unshare` and `ip`
 # for their private network namespace, and their npm packages as tests/e2e/package-lock.json
@@ -22,7 +23,7 @@ case "${1:-}" in
   "") ;;
   --build-only) mode=build ;;
   --bench) mode=bench ;;
-  -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
   *) echo "install-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -41,8 +42,9 @@ test_packages=(
   iproute2 util-linux
 )
 
-# Only for `--bench`: the comparison with Janus VideoRoom (issue 8), never `make test`.
-bench_packages=(janus)
+# Only for `--bench`: the comparison with Janus VideoRoom (issue 8) and the plots of the load
+# report (benchmarks/load/plot.gp), never `make test`.
+bench_packages=(janus gnuplot-nox)
 
 # Node and the browsers count as present when their commands are, whatever package brought them
 # (a nodesource nodejs bundles npm, and Debian's npm would conflict with it). On a fresh

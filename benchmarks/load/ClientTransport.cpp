@@ -11,6 +11,7 @@ namespace chorus::bench {
 namespace {
 
 constexpr std::chrono::milliseconds kCheckInterval{50};
+constexpr std::chrono::seconds kConsentInterval{5};
 constexpr std::size_t kSocketBufferBytes = std::size_t{1} << 20U;
 
 }  // namespace
@@ -52,9 +53,12 @@ void ClientTransport::onTick(TimePoint now) {
   if (client_ == nullptr) {
     return;
   }
-  if (!client_->nominated() && now >= nextCheck_) {
-    client_->sendCheck(now, true);
-    nextCheck_ = now + kCheckInterval;
+  if (now >= nextCheck_) {
+    // RFC 7675 §5.1: once the pair is nominated, a check every 4-6 s keeps consent fresh;
+    // without one the server closes the transport after its consent timeout (30 s).
+    const bool nominated = client_->nominated();
+    client_->sendCheck(now, !nominated);
+    nextCheck_ = now + (nominated ? kConsentInterval : kCheckInterval);
   }
   client_->onTimer(now);
   client_->takeAnswers();

@@ -1,21 +1,13 @@
 #include "benchmarks/load/LoadRun.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <thread>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "benchmarks/load/ChorusSignaling.h"
+#include "benchmarks/load/LoadSession.h"
 #include "benchmarks/load/ServerProcess.h"
-#include "benchmarks/load/SimulatedParticipant.h"
-#include "media/security/DtlsCertificate.h"
 #include "signaling/auth/DevApplication.h"
 
 namespace chorus::bench {
@@ -25,126 +17,210 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-constexpr auto kTick = 2ms;
 constexpr auto kJoinSpacing = 10ms;
 constexpr auto kFlowingTimeout = 30s;
-constexpr auto kDrain = 1s;
-// Receive slots every socket keeps posted, plus its send batch, plus headroom.
-constexpr std::size_t kSlotsPerTransport = 2 * server::UdpEndpoint::kBatch + 8;
+// A ramp step whose streams do not all flow by then is measured anyway, and does not hold.
+constexpr auto kStepFlowingTimeout = 15s;
+// After the last join of a storm: how long a joiner may take to see media before it counts
+// as failed.
+constexpr auto kStormJoinTimeout = 10s;
 
-using Participants = std::vector<std::unique_ptr<SimulatedParticipant>>;
-
-asio::awaitable<void> waitFor(Clock::duration duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
-  co_await timer.async_wait(asio::use_awaitable);
+ParticipantConfig participantConfig(const Scenario& scenario, std::string room, std::string user,
+                                    bool publish, bool subscribe) {
+  ParticipantConfig config;
+  config.room = std::move(room);
+  config.user = std::move(user);
+  config.publish = publish;
+  config.subscribe = subscribe;
+  config.audio = scenario.audio;
+  config.video = scenario.video;
+  config.verifyEvery = scenario.verifyEvery;
+  return config;
 }
 
-// Totals over every subscriber's streams since the start.
-struct Totals {
-  std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t lost = 0;
-  std::uint64_t duplicates = 0;
-  std::uint64_t reordered = 0;
-  double jitterNsSum = 0;
-  unsigned streams = 0;
-};
+std::string label(const Scenario& scenario) {
+  return "[" + std::string(scenarioName(scenario.kind)) + " " + scenario.preset + "]";
+}
 
-Totals totals(const Participants& participants) {
-  Totals sum;
-  for (const auto& participant : participants) {
-    for (const StreamReception& stream : participant->reception().streams()) {
-      sum.packets += stream.received;
-      sum.bytes += stream.bytes;
-      sum.lost += stream.lost();
-      sum.duplicates += stream.duplicates;
-      sum.reordered += stream.reordered;
-      sum.jitterNsSum += stream.jitterNs;
-      ++sum.streams;
-    }
+// Adds room `room` of P members, all publishing and subscribing: each receives the audio and
+// video of the P - 1 others.
+asio::awaitable<void> addRoom(LoadSession& session, const Scenario& scenario, unsigned room) {
+  const unsigned members = scenario.participantsPerRoom;
+  for (unsigned member = 0; member < members; ++member) {
+    session.add(
+        participantConfig(scenario, "bench-" + std::to_string(room),
+                          "r" + std::to_string(room) + "p" + std::to_string(member), true, true),
+        2 * (members - 1));
+    co_await session.wait(kJoinSpacing);
   }
-  return sum;
 }
 
-bool everyoneReceivesEveryone(const Participants& participants, unsigned perRoom) {
-  const std::size_t expected = std::size_t{2} * (perRoom - 1);
-  return std::all_of(participants.begin(), participants.end(), [&](const auto& participant) {
-    const auto& streams = participant->reception().streams();
-    return participant->publishing() && streams.size() == expected &&
-           std::all_of(streams.begin(), streams.end(),
-                       [](const StreamReception& stream) { return stream.received > 0; });
-  });
+asio::awaitable<void> addWebinarPublisher(LoadSession& session, const Scenario& scenario,
+                                          const std::string& room) {
+  session.add(participantConfig(scenario, room, room + "-publisher", true, false), 0);
+  co_await session.wait(kJoinSpacing);
 }
 
-StepResult measureStep(const Totals& before, const Totals& after, const ProcessSample& cpuBefore,
-                       const ProcessSample& cpuAfter, Clock::duration elapsed,
-                       const DelayHistogram& delays, unsigned participants) {
-  StepResult step;
-  step.participants = participants;
-  step.seconds = std::chrono::duration<double>(elapsed).count();
-  step.packetsReceived = after.packets - before.packets;
-  step.bytesReceived = after.bytes - before.bytes;
-  step.lost = after.lost - before.lost;
-  step.duplicates = after.duplicates - before.duplicates;
-  step.reordered = after.reordered - before.reordered;
-  step.serverCpuSeconds = std::chrono::duration<double>(cpuAfter.cpu - cpuBefore.cpu).count();
-  step.serverRssBytes = cpuAfter.rssBytes;
-  step.p50Us = delays.percentileUs(0.50);
-  step.p90Us = delays.percentileUs(0.90);
-  step.p99Us = delays.percentileUs(0.99);
-  step.maxUs = delays.maxUs();
-  step.delaySamples = delays.count();
-  step.jitterUs = after.streams == 0 ? 0 : after.jitterNsSum / after.streams / 1000.0;
-  return step;
+asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scenario,
+                                     const std::string& room, unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    session.add(participantConfig(scenario, room, room + "-s" + std::to_string(session.size()),
+                                  false, true),
+                2);
+    co_await session.wait(kJoinSpacing);
+  }
 }
 
-void account(const Participants& participants, unsigned perRoom, RunResult& result) {
-  Accounting& sum = result.accounting;
-  sum.expectedStreams = static_cast<unsigned>(participants.size()) * 2 * (perRoom - 1);
-  for (const auto& participant : participants) {
-    if (participant->failure()) {
-      ++result.failedJoins;
-      result.failures.push_back(participant->config().user + ": " + *participant->failure());
-    }
-    sum.keyframeRequests += participant->keyframeRequests();
-    sum.sendFailures += participant->sendFailures();
-    sum.unknownSsrc += participant->reception().unknownSsrc();
-    for (const StreamReception& stream : participant->reception().streams()) {
-      sum.receivedStreams += stream.received > 0 ? 1 : 0;
-      sum.duplicates += stream.duplicates;
-      sum.lost += stream.lost();
-      sum.verified += stream.verified;
-      sum.probeMismatches += stream.mismatches;
-      sum.receivedUnique += stream.unique();
-      if (!stream.sender || *stream.sender >= participants.size()) {
-        continue;
+asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scenario,
+                                      std::size_t from, Clock::duration timeout) {
+  const bool flowing = co_await session.waitFlowing(from, timeout);
+  std::printf("%s %zu participants: %s; settling %llds\n", label(scenario).c_str(), session.size(),
+              flowing ? "joined, every stream flowing" : "NOT every stream flowing",
+              static_cast<long long>(scenario.settle.count()));
+  (void)std::fflush(stdout);
+  co_await session.wait(scenario.settle);
+}
+
+void printStep(const Scenario& scenario, unsigned number, const StepResult& step) {
+  std::printf(
+      "%s STEP %u load=%u participants=%u: %.0f pkt/s fwd, loss %.3f%%, p99 %.2f ms, server cpu "
+      "%.0f%%, %.0f pkt per cpu-s, first media p99 %.0f ms, joins failed %u, silent %u%s\n",
+      label(scenario).c_str(), number, step.load, step.participants, step.packetsPerSecond(),
+      step.lossRatio() * 100, step.p99Us / 1000, step.serverCpuSeconds / step.seconds * 100,
+      step.packetsPerCpuSecond(), step.joins.p99Ms, step.joins.failed, step.silent,
+      step.held ? "" : "  -> does not hold");
+  (void)std::fflush(stdout);
+}
+
+asio::awaitable<void> runRoomsBody(LoadSession& session, const Scenario& scenario,
+                                   RunResult& result) {
+  for (unsigned room = 0; room < scenario.rooms; ++room) {
+    co_await addRoom(session, scenario, room);
+  }
+  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
+  StepResult step = co_await session.measureFor(scenario.measure, label(scenario), 1, 0);
+  step.load = scenario.rooms;
+  printStep(scenario, 1, step);
+  result.steps.push_back(step);
+  co_await session.finish(result);
+}
+
+asio::awaitable<void> runWebinarBody(LoadSession& session, const Scenario& scenario,
+                                     RunResult& result) {
+  co_await addWebinarPublisher(session, scenario, "webinar");
+  co_await addSubscribers(session, scenario, "webinar", scenario.subscribers);
+  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
+  StepResult step = co_await session.measureFor(scenario.measure, label(scenario), 1, 0);
+  step.load = scenario.subscribers;
+  printStep(scenario, 1, step);
+  result.steps.push_back(step);
+  co_await session.finish(result);
+}
+
+// Adds load step by step; the first step that does not hold ends the ramp, and the one before
+// it is the capacity.
+asio::awaitable<void> runRampBody(LoadSession& session, const Scenario& scenario,
+                                  RunResult& result) {
+  const bool rooms = scenario.rampOf == RampOf::kRooms;
+  unsigned load = 0;
+  if (!rooms) {
+    co_await addWebinarPublisher(session, scenario, "webinar");
+  }
+  for (unsigned number = 1; number <= scenario.rampMaxSteps; ++number) {
+    const std::size_t from = session.size();
+    const unsigned adding = number == 1 ? scenario.rampStart : scenario.rampStep;
+    for (unsigned i = 0; i < adding; ++i) {
+      if (rooms) {
+        co_await addRoom(session, scenario, load + i);
       }
-      const SimulatedParticipant& publisher = *participants[*stream.sender];
-      const std::uint64_t sent =
-          stream.video ? publisher.video()->packetsSent() : publisher.audio()->packetsSent();
-      const std::uint64_t afterStart = sent - *stream.firstProbeSequence;
-      sum.sentAfterStart += afterStart;
-      sum.unaccounted += afterStart > stream.unique() ? afterStart - stream.unique() : 0;
     }
-  }
-  std::vector<double> joins;
-  for (const auto& participant : participants) {
-    if (const auto time = participant->joinTime()) {
-      joins.push_back(std::chrono::duration<double, std::milli>(*time).count());
+    if (!rooms) {
+      co_await addSubscribers(session, scenario, "webinar", adding);
     }
+    load += adding;
+    const bool flowing = co_await session.waitFlowing(0, kStepFlowingTimeout);
+    co_await session.wait(scenario.settle);
+    StepResult step = co_await session.measureFor(scenario.measure, label(scenario), number, from);
+    step.load = load;
+    step.flowing = flowing;
+    step.held = flowing && step.silent == 0 && step.joins.failed == 0 &&
+                step.lossRatio() <= scenario.lossLimit &&
+                step.p99Us <= std::chrono::duration<double, std::micro>(scenario.p99Limit).count();
+    printStep(scenario, number, step);
+    result.steps.push_back(step);
+    if (!step.held) {
+      result.capacityReached = true;
+      break;
+    }
+    result.capacityStep = number;
+    result.capacityParticipants = step.participants;
   }
-  std::sort(joins.begin(), joins.end());
-  if (!joins.empty()) {
-    const auto at = [&](double fraction) {
-      return joins[static_cast<std::size_t>(fraction * static_cast<double>(joins.size() - 1))];
-    };
-    result.joinP50Ms = at(0.5);
-    result.joinP99Ms = at(0.99);
-    result.joinMaxMs = joins.back();
+  co_await session.finish(result);
+}
+
+// Publishers first (one per room, sending), then subscribers at J per second; each joiner's
+// time from its WebSocket connect to its first media packet.
+asio::awaitable<void> runJoinStormBody(LoadSession& session, const Scenario& scenario,
+                                       RunResult& result) {
+  for (unsigned room = 0; room < scenario.stormRooms; ++room) {
+    co_await addWebinarPublisher(session, scenario, "storm-" + std::to_string(room));
   }
+  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
+  const std::size_t from = session.size();
+  const unsigned joiners =
+      scenario.joinsPerSecond * static_cast<unsigned>(scenario.stormDuration.count());
+  const auto spacing = std::chrono::duration_cast<Clock::duration>(1s) / scenario.joinsPerSecond;
+  const LoadSession::Mark since = co_await session.mark();
+  std::printf("%s storm: %u joins at %u per second\n", label(scenario).c_str(), joiners,
+              scenario.joinsPerSecond);
+  (void)std::fflush(stdout);
+  for (unsigned i = 0; i < joiners; ++i) {
+    const std::string room = "storm-" + std::to_string(i % scenario.stormRooms);
+    session.add(participantConfig(scenario, room, room + "-j" + std::to_string(i), false, true), 2);
+    co_await session.wait(since.at + spacing * (i + 1) - Clock::now());
+  }
+  co_await session.waitFlowing(from, kStormJoinTimeout);
+  StepResult step = co_await session.measure(since, from, true);
+  step.load = scenario.joinsPerSecond;
+  step.flowing = session.flowing(from);
+  printStep(scenario, 1, step);
+  result.steps.push_back(step);
+  co_await session.finish(result);
+}
+
+std::size_t maxParticipants(const Scenario& scenario) {
+  switch (scenario.kind) {
+    case ScenarioKind::kRooms:
+      return std::size_t{scenario.rooms} * scenario.participantsPerRoom;
+    case ScenarioKind::kWebinar:
+      return scenario.subscribers + 1;
+    case ScenarioKind::kRamp: {
+      const std::size_t load =
+          scenario.rampStart + std::size_t{scenario.rampStep} * (scenario.rampMaxSteps - 1);
+      return scenario.rampOf == RampOf::kRooms ? load * scenario.participantsPerRoom : load + 1;
+    }
+    case ScenarioKind::kJoinStorm:
+      return scenario.stormRooms + std::size_t{scenario.joinsPerSecond} *
+                                       static_cast<std::size_t>(scenario.stormDuration.count());
+  }
+  return 0;
 }
 
 }  // namespace
+
+std::string_view scenarioName(ScenarioKind kind) {
+  switch (kind) {
+    case ScenarioKind::kRooms:
+      return "rooms";
+    case ScenarioKind::kWebinar:
+      return "webinar";
+    case ScenarioKind::kRamp:
+      return "ramp";
+    case ScenarioKind::kJoinStorm:
+      return "join-storm";
+  }
+  return "unknown";
+}
 
 bool RunResult::agreed() const {
   return failedJoins == 0 && accounting.receivedStreams == accounting.expectedStreams &&
@@ -152,7 +228,7 @@ bool RunResult::agreed() const {
          accounting.probeMismatches == 0 && accounting.unknownSsrc == 0 && accounting.verified > 0;
 }
 
-RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
+RunResult runScenario(const Scenario& scenario, const ServerTarget& target) {
   RunResult result;
   result.scenario = scenario;
   result.serverWorkers = target.workers;
@@ -170,105 +246,34 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
     result.pinning = "harness cpu 0, server cpu 1";
   }
 
-  const unsigned count = scenario.rooms * scenario.participantsPerRoom;
-  asio::io_context io(1);
-  media::PacketPool pool(std::size_t{count} * 2 * kSlotsPerTransport + 1024);
-  media::PacketCounters counters;
-  const auto certificate =
-      media::DtlsCertificate::generate(std::chrono::system_clock::now(), "chorus-bench");
-  const TransportContext context{io, pool, counters, *certificate};
-  DelayHistogram delays;
-  Participants participants;
-  const ChorusEndpoint endpoint{asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), port),
-                                std::string(signaling::kDevApplicationKey),
+  const asio::ip::tcp::endpoint http(asio::ip::address_v4::loopback(), port);
+  const ChorusEndpoint endpoint{http, std::string(signaling::kDevApplicationKey),
                                 std::string(signaling::kDevApplicationSecret)};
-  for (unsigned room = 0; room < scenario.rooms; ++room) {
-    for (unsigned member = 0; member < scenario.participantsPerRoom; ++member) {
-      ParticipantConfig config;
-      config.room = "bench-" + std::to_string(room);
-      config.user = "r" + std::to_string(room) + "p" + std::to_string(member);
-      config.index = static_cast<std::uint32_t>(participants.size());
-      config.audio = scenario.audio;
-      config.video = scenario.video;
-      config.verifyEvery = scenario.verifyEvery;
-      participants.push_back(std::make_unique<SimulatedParticipant>(
-          context, delays, std::make_unique<ChorusSignaling>(io.get_executor(), endpoint),
-          std::move(config)));
+  LoadSession session(maxParticipants(scenario), pid, http,
+                      [endpoint](asio::any_io_executor executor) {
+                        return std::make_unique<ChorusSignaling>(std::move(executor), endpoint);
+                      });
+  session.run([&](LoadSession& running) -> asio::awaitable<void> {
+    switch (scenario.kind) {
+      case ScenarioKind::kRooms:
+        co_await runRoomsBody(running, scenario, result);
+        break;
+      case ScenarioKind::kWebinar:
+        co_await runWebinarBody(running, scenario, result);
+        break;
+      case ScenarioKind::kRamp:
+        co_await runRampBody(running, scenario, result);
+        break;
+      case ScenarioKind::kJoinStorm:
+        co_await runJoinStormBody(running, scenario, result);
+        break;
     }
-  }
-
-  bool ticking = true;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        asio::steady_timer timer(io);
-        while (ticking) {
-          timer.expires_after(kTick);
-          co_await timer.async_wait(asio::use_awaitable);
-          for (auto& participant : participants) {
-            participant->onTick(Clock::now());
-          }
-        }
-      },
-      asio::detached);
-
-  const auto label = "[rooms " + scenario.preset + "]";
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        for (auto& participant : participants) {
-          asio::co_spawn(io, participant->run(), asio::detached);
-          co_await waitFor(kJoinSpacing);
-        }
-        const auto deadline = Clock::now() + kFlowingTimeout;
-        while (!everyoneReceivesEveryone(participants, scenario.participantsPerRoom) &&
-               Clock::now() < deadline) {
-          co_await waitFor(100ms);
-        }
-        const bool flowing = everyoneReceivesEveryone(participants, scenario.participantsPerRoom);
-        std::printf(
-            "%s %u participants: %s; settling %llds\n", label.c_str(), count,
-            flowing ? "joined, every stream flowing" : "NOT every stream flowing after 30 s",
-            static_cast<long long>(scenario.settle.count()));
-        co_await waitFor(scenario.settle);
-
-        const Totals before = totals(participants);
-        const ProcessSample cpuBefore = sampleProcess(pid);
-        const auto started = Clock::now();
-        delays.clear();
-        for (std::int64_t second = 1; second <= scenario.measure.count(); ++second) {
-          co_await waitFor(started + std::chrono::seconds(second) - Clock::now());
-          const auto partial =
-              measureStep(before, totals(participants), cpuBefore, sampleProcess(pid),
-                          Clock::now() - started, delays, count);
-          std::printf(
-              "%s step 1 t=%llds load=%u participants: %.0f pkt/s, loss %.3f%%, p99 "
-              "%.0f us, server cpu %.0f%%\n",
-              label.c_str(), static_cast<long long>(second), count, partial.packetsPerSecond(),
-              partial.lossRatio() * 100, partial.p99Us,
-              partial.serverCpuSeconds / partial.seconds * 100);
-          std::fflush(stdout);
-        }
-        result.steps.push_back(measureStep(before, totals(participants), cpuBefore,
-                                           sampleProcess(pid), Clock::now() - started, delays,
-                                           count));
-
-        for (auto& participant : participants) {
-          participant->stopMedia();
-        }
-        co_await waitFor(kDrain);
-        account(participants, scenario.participantsPerRoom, result);
-        for (auto& participant : participants) {
-          participant->close();
-        }
-        ticking = false;
-        co_await waitFor(200ms);
-        io.stop();
-      },
-      asio::detached);
-  io.run();
-  participants.clear();
+  });
   return result;
+}
+
+RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
+  return runScenario(scenario, target);
 }
 
 }  // namespace chorus::bench

@@ -61,6 +61,9 @@ bool ReceiveTracker::onRtp(const media::RtpPacketView& packet, std::size_t size,
   const auto index = static_cast<std::size_t>(stream - streams_.data());
   const std::int64_t sequence = extend(packet.sequenceNumber(), stream->highestSequence);
   const bool first = stream->highestSequence < 0;
+  if (!firstPacketAt_) {
+    firstPacketAt_ = now;
+  }
   ++stream->received;
   stream->bytes += size;
   const std::size_t slot = static_cast<std::size_t>(sequence) % stream->seen.size();

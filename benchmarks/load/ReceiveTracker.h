@@ -69,6 +69,8 @@ class ReceiveTracker {
 
   const std::vector<StreamReception>& streams() const { return streams_; }
   std::uint64_t unknownSsrc() const { return unknownSsrc_; }
+  // When the first packet of any expected stream arrived (steady clock since its epoch).
+  std::optional<std::chrono::nanoseconds> firstPacketAt() const { return firstPacketAt_; }
 
  private:
   StreamReception* find(std::uint32_t ssrc);
@@ -80,6 +82,7 @@ class ReceiveTracker {
   std::vector<std::uint64_t> expectedAtLastReport_;
   std::vector<std::uint64_t> receivedAtLastReport_;
   std::uint64_t unknownSsrc_ = 0;
+  std::optional<std::chrono::nanoseconds> firstPacketAt_;
 };
 
 }  // namespace chorus::bench

@@ -92,7 +92,7 @@ ServerProcess::ServerProcess(const std::string& chorusdPath, unsigned workers,
                                      "--workers.count",
                                      std::to_string(workers),
                                      "--rooms.max_participants",
-                                     "1000",
+                                     "5000",
                                      "--signaling.messages_per_second",
                                      "100"};
   std::vector<char*> argv;

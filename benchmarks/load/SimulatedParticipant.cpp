@@ -66,6 +66,14 @@ boost::asio::awaitable<void> SimulatedParticipant::run() {
   }
 }
 
+std::optional<std::chrono::nanoseconds> SimulatedParticipant::firstMediaTime() const {
+  const auto first = tracker_.firstPacketAt();
+  if (!first) {
+    return std::nullopt;
+  }
+  return *first - started_.time_since_epoch();
+}
+
 void SimulatedParticipant::onTick(TimePoint now) {
   publish_.onTick(now);
   subscribe_.onTick(now);

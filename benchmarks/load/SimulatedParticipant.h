@@ -53,6 +53,8 @@ class SimulatedParticipant final : private MediaSink, private RtcpObserver {
   bool publishing() const { return publish_.connected(); }
   bool receiving() const { return subscribe_.connected(); }
   std::optional<std::chrono::nanoseconds> joinTime() const { return joinTime_; }
+  // From the WebSocket connect to the first media packet received, once one has been.
+  std::optional<std::chrono::nanoseconds> firstMediaTime() const;
   const ReceiveTracker& reception() const { return tracker_; }
   const SyntheticAudioSource* audio() const { return audio_.get(); }
   const SyntheticVideoSource* video() const { return video_.get(); }

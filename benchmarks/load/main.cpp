@@ -13,36 +13,92 @@
 
 namespace {
 
-using chorus::bench::RoomsScenario;
+using chorus::bench::RampOf;
+using chorus::bench::Scenario;
+using chorus::bench::ScenarioKind;
 using chorus::bench::ServerTarget;
+using std::chrono::seconds;
 
 constexpr std::string_view kUsage =
     "usage: chorus-bench --chorusd PATH | --server-pid PID --server-port PORT\n"
-    "         [--preset quick|rooms-small|rooms-50x4] [--rooms R] [--participants P]\n"
+    "         [--preset NAME] [--scenario rooms|webinar|ramp|join-storm]\n"
+    "         [--rooms R] [--participants P] [--subscribers S]\n"
+    "         [--ramp-of rooms|subscribers] [--ramp-start N] [--ramp-step N] [--ramp-max-steps N]\n"
+    "         [--loss-limit FRACTION] [--p99-limit-ms MS]\n"
+    "         [--joins-per-second J] [--storm-s S] [--storm-rooms N]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
-    "         [--verify-every N] [--workers W] [--no-pin] [--out DIR] [--check]\n";
+    "         [--verify-every N] [--workers W] [--no-pin] [--single-core-limit PPS]\n"
+    "         [--out DIR] [--check]\n"
+    "presets: quick rooms-small rooms-50x4 webinar-100 webinar-500 ramp-rooms ramp-webinar\n"
+    "         join-storm-50\n";
 
-RoomsScenario preset(std::string_view name) {
-  RoomsScenario scenario;
+Scenario preset(std::string_view name) {
+  Scenario scenario;
   scenario.preset = std::string(name);
   if (name == "quick") {
     scenario.rooms = 2;
     scenario.participantsPerRoom = 3;
-    scenario.settle = std::chrono::seconds(2);
-    scenario.measure = std::chrono::seconds(10);
+    scenario.settle = seconds(2);
+    scenario.measure = seconds(10);
     scenario.video.bitrateBps = 300'000;
   } else if (name == "rooms-small") {
     scenario.rooms = 10;
     scenario.participantsPerRoom = 4;
-    scenario.measure = std::chrono::seconds(20);
+    scenario.measure = seconds(20);
   } else if (name == "rooms-50x4") {
     scenario.rooms = 50;
     scenario.participantsPerRoom = 4;
-    scenario.measure = std::chrono::seconds(30);
+    scenario.measure = seconds(30);
+  } else if (name == "webinar-100" || name == "webinar-500") {
+    scenario.kind = ScenarioKind::kWebinar;
+    scenario.subscribers = name == "webinar-100" ? 100 : 500;
+    scenario.measure = seconds(20);
+  } else if (name == "ramp-rooms") {
+    scenario.kind = ScenarioKind::kRamp;
+    scenario.rampOf = RampOf::kRooms;
+    scenario.participantsPerRoom = 4;
+    scenario.rampStart = 20;
+    scenario.rampStep = 20;
+    scenario.rampMaxSteps = 10;
+    scenario.settle = seconds(2);
+    scenario.measure = seconds(8);
+  } else if (name == "ramp-webinar") {
+    scenario.kind = ScenarioKind::kRamp;
+    scenario.rampOf = RampOf::kSubscribers;
+    // 1.5 Mbit/s of video (about 210 packets/s with audio per subscriber) reaches the server's
+    // limit with fewer sockets than 500 kbit/s would.
+    scenario.video.bitrateBps = 1'500'000;
+    scenario.rampStart = 200;
+    scenario.rampStep = 200;
+    scenario.rampMaxSteps = 8;
+    scenario.settle = seconds(2);
+    scenario.measure = seconds(8);
+  } else if (name == "join-storm-50") {
+    scenario.kind = ScenarioKind::kJoinStorm;
+    scenario.joinsPerSecond = 50;
+    scenario.stormDuration = seconds(4);
+    scenario.stormRooms = 10;
+    scenario.settle = seconds(2);
   } else {
     throw std::invalid_argument("unknown preset " + std::string(name));
   }
   return scenario;
+}
+
+ScenarioKind kindOf(std::string_view name) {
+  if (name == "rooms") {
+    return ScenarioKind::kRooms;
+  }
+  if (name == "webinar") {
+    return ScenarioKind::kWebinar;
+  }
+  if (name == "ramp") {
+    return ScenarioKind::kRamp;
+  }
+  if (name == "join-storm") {
+    return ScenarioKind::kJoinStorm;
+  }
+  throw std::invalid_argument("unknown scenario " + std::string(name));
 }
 
 }  // namespace
@@ -57,7 +113,7 @@ int main(int argc, char** argv) {
       } else if (flag.starts_with("--") && i + 1 < argc) {
         options[std::string(flag)] = argv[++i];
       } else {
-        std::fputs(kUsage.data(), stderr);
+        (void)std::fputs(kUsage.data(), stderr);
         return 2;
       }
     }
@@ -65,33 +121,63 @@ int main(int argc, char** argv) {
       const auto it = options.find(name);
       return it == options.end() ? nullptr : &it->second;
     };
-    RoomsScenario scenario = preset(option("--preset") ? *option("--preset") : "quick");
-    if (const auto* value = option("--rooms")) {
-      scenario.rooms = static_cast<unsigned>(std::stoul(*value));
+    Scenario scenario = preset(option("--preset") ? *option("--preset") : "quick");
+    // A flag that changes the load makes the run a custom one.
+    const auto count = [&](const char* name, unsigned& field) {
+      if (const auto* value = option(name)) {
+        field = static_cast<unsigned>(std::stoul(*value));
+        scenario.preset = "custom";
+      }
+    };
+    if (const auto* value = option("--scenario")) {
+      scenario.kind = kindOf(*value);
       scenario.preset = "custom";
     }
-    if (const auto* value = option("--participants")) {
-      scenario.participantsPerRoom = static_cast<unsigned>(std::stoul(*value));
+    count("--rooms", scenario.rooms);
+    count("--participants", scenario.participantsPerRoom);
+    count("--subscribers", scenario.subscribers);
+    count("--ramp-start", scenario.rampStart);
+    count("--ramp-step", scenario.rampStep);
+    count("--ramp-max-steps", scenario.rampMaxSteps);
+    count("--joins-per-second", scenario.joinsPerSecond);
+    count("--storm-rooms", scenario.stormRooms);
+    if (const auto* value = option("--ramp-of")) {
+      scenario.rampOf = *value == "subscribers" ? RampOf::kSubscribers : RampOf::kRooms;
       scenario.preset = "custom";
+    }
+    if (const auto* value = option("--storm-s")) {
+      scenario.stormDuration = seconds(std::stol(*value));
+    }
+    if (const auto* value = option("--loss-limit")) {
+      scenario.lossLimit = std::stod(*value);
+    }
+    if (const auto* value = option("--p99-limit-ms")) {
+      scenario.p99Limit = std::chrono::milliseconds(std::stol(*value));
     }
     if (const auto* value = option("--video-kbps")) {
       scenario.video.bitrateBps = static_cast<std::uint32_t>(std::stoul(*value) * 1000);
     }
     if (const auto* value = option("--keyframe-s")) {
-      scenario.video.keyframeInterval = std::chrono::seconds(std::stol(*value));
+      scenario.video.keyframeInterval = seconds(std::stol(*value));
     }
     if (const auto* value = option("--measure-s")) {
-      scenario.measure = std::chrono::seconds(std::stol(*value));
+      scenario.measure = seconds(std::stol(*value));
     }
     if (const auto* value = option("--settle-s")) {
-      scenario.settle = std::chrono::seconds(std::stol(*value));
+      scenario.settle = seconds(std::stol(*value));
     }
     if (const auto* value = option("--verify-every")) {
       scenario.verifyEvery = static_cast<std::uint32_t>(std::stoul(*value));
     }
+    if (const auto* value = option("--single-core-limit")) {
+      scenario.singleCoreLimit = std::stod(*value);
+    }
     scenario.audio.dtx = option("--dtx") != nullptr;
-    if (scenario.participantsPerRoom < 2 || scenario.rooms == 0) {
-      throw std::invalid_argument("a room needs at least 2 participants");
+    if (scenario.participantsPerRoom < 2 || scenario.rooms == 0 || scenario.subscribers == 0 ||
+        scenario.rampStart == 0 || scenario.rampMaxSteps == 0 || scenario.joinsPerSecond == 0 ||
+        scenario.stormRooms == 0 || scenario.stormDuration.count() <= 0) {
+      throw std::invalid_argument(
+          "a room needs at least 2 participants, and every count at least 1");
     }
 
     const std::string out = option("--out") ? *option("--out") : ".";
@@ -106,36 +192,26 @@ int main(int argc, char** argv) {
       target.pid = std::stoi(*option("--server-pid"));
       target.httpPort = static_cast<std::uint16_t>(std::stoul(*option("--server-port")));
     } else {
-      std::fputs(kUsage.data(), stderr);
+      (void)std::fputs(kUsage.data(), stderr);
       return 2;
     }
 
-    const auto result = chorus::bench::runRooms(scenario, target);
+    const auto result = chorus::bench::runScenario(scenario, target);
     const std::string table = chorus::bench::RunReport::markdown(result);
-    const std::string stem = out + "/chorus-bench-rooms-" + scenario.preset;
+    const std::string stem = out + "/chorus-bench-" +
+                             std::string(chorus::bench::scenarioName(scenario.kind)) + "-" +
+                             scenario.preset;
     std::ofstream(stem + ".json") << chorus::bench::RunReport::json(result);
     std::ofstream(stem + ".md") << table;
-    const auto& a = result.accounting;
-    std::printf(
-        "\n%s\nsummary: rooms %ux%u on chorus (%u worker%s, pinning: %s); joins failed "
-        "%u; streams %u/%u; sent after start %llu, received %llu, unaccounted %llu, "
-        "lost %llu, duplicates %llu; %llu packets decrypted and verified, %llu "
-        "mismatches; %s\nwrote %s.json and %s.md\n",
-        table.c_str(), scenario.rooms, scenario.participantsPerRoom, target.workers,
-        target.workers == 1 ? "" : "s", result.pinning.c_str(), result.failedJoins,
-        a.receivedStreams, a.expectedStreams, static_cast<unsigned long long>(a.sentAfterStart),
-        static_cast<unsigned long long>(a.receivedUnique),
-        static_cast<unsigned long long>(a.unaccounted), static_cast<unsigned long long>(a.lost),
-        static_cast<unsigned long long>(a.duplicates), static_cast<unsigned long long>(a.verified),
-        static_cast<unsigned long long>(a.probeMismatches),
-        result.agreed() ? "harness and server agree" : "HARNESS AND SERVER DISAGREE", stem.c_str(),
-        stem.c_str());
+    std::ofstream(stem + ".dat") << chorus::bench::RunReport::plotData(result);
+    std::printf("\n%s\n%s\nwrote %s.json, .md and .dat\n", table.c_str(),
+                chorus::bench::RunReport::summary(result).c_str(), stem.c_str());
     for (const auto& failure : result.failures) {
       std::printf("failed: %s\n", failure.c_str());
     }
     return option("--check") != nullptr && !result.agreed() ? 1 : 0;
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "chorus-bench: %s\n", error.what());
+    (void)std::fprintf(stderr, "chorus-bench: %s\n", error.what());
     return 2;
   }
 }
