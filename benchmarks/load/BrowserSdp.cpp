@@ -95,7 +95,10 @@ RemoteTransport remoteTransportOf(const SessionDescription& session) {
   if (!transport.iceUfrag || !transport.icePwd || transport.fingerprints.empty() || !address) {
     throw std::runtime_error("server SDP lacks ICE credentials, fingerprint or a UDP candidate");
   }
-  return {{*transport.iceUfrag, *transport.icePwd}, transport.fingerprints.front(), *address};
+  return {{*transport.iceUfrag, *transport.icePwd},
+          transport.fingerprints.front(),
+          *address,
+          transport.setup == signaling::SdpSetup::kActive};
 }
 
 }  // namespace

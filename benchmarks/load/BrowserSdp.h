@@ -40,6 +40,9 @@ struct RemoteTransport {
   media::IceCredentials ice;
   media::DtlsFingerprint fingerprint{media::DtlsHashFunction::kSha256, {}};
   media::SocketAddress address;  // its UDP host candidate
+  // RFC 5763 §5: the server's a=setup said active, so it is the DTLS client and the harness's
+  // transport the DTLS server (Janus answers publishers so; Chorus answers passive).
+  bool serverIsDtlsClient = false;
 };
 
 // A stream the server offers a subscriber: its SSRC (the server's, for this subscriber) and

@@ -42,6 +42,10 @@ void ClientTransport::connect(const RemoteTransport& server, TimePoint now) {
   config.localIce = localIce_;
   config.serverIce = server.ice;
   config.serverFingerprint = server.fingerprint;
+  config.dtlsRole = server.serverIsDtlsClient ? media::DtlsRole::kServer : media::DtlsRole::kClient;
+  // One suite for every server compared (issue 8): offered alone, it is the one negotiated
+  // whichever side is the DTLS server (RFC 5764 §4.1.1).
+  config.srtpProfiles = {media::SrtpProfile::kAeadAes128Gcm};
   test::ClientDatagramSink& sink = *this;
   client_ = std::make_unique<test::WebRtcTestClient>(config, context_.certificate, sink);
   nextCheck_ = now;
@@ -86,13 +90,13 @@ void ClientTransport::onDatagram(media::PacketRef& packet, const media::SocketAd
     }
   }
   client_->onDatagram(bytes, now);
-  takeDecrypted();
+  takeDecrypted(now);
 }
 
-void ClientTransport::takeDecrypted() {
+void ClientTransport::takeDecrypted(TimePoint arrived) {
   for (auto& rtp : client_->takeRtp()) {
     if (const auto view = media::RtpPacketView::parse(rtp); view && tracker_ != nullptr) {
-      tracker_->onDecrypted(*view);
+      tracker_->onDecrypted(*view, arrived.time_since_epoch());
     }
   }
   for (const auto& rtcp : client_->takeRtcp()) {

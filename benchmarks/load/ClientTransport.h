@@ -74,7 +74,7 @@ class ClientTransport final : private server::DatagramReceiver, private test::Cl
   // test::ClientDatagramSink
   void sendDatagram(std::span<const std::uint8_t> datagram) override;
 
-  void takeDecrypted();
+  void takeDecrypted(TimePoint arrived);
 
   const TransportContext& context_;
   ReceiveTracker* tracker_;

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "benchmarks/load/ChorusSignaling.h"
+#include "benchmarks/load/JanusSignaling.h"
 #include "benchmarks/load/ServerProcess.h"
 #include "benchmarks/load/SimulatedParticipant.h"
 #include "media/security/DtlsCertificate.h"
@@ -144,6 +145,14 @@ void account(const Participants& participants, unsigned perRoom, RunResult& resu
   }
 }
 
+std::unique_ptr<SignalingBackend> signalingFor(ServerKind kind, asio::io_context& io,
+                                               const ChorusEndpoint& endpoint) {
+  if (kind == ServerKind::kJanus) {
+    return std::make_unique<JanusSignaling>(io.get_executor(), endpoint.http);
+  }
+  return std::make_unique<ChorusSignaling>(io.get_executor(), endpoint);
+}
+
 }  // namespace
 
 bool RunResult::agreed() const {
@@ -156,6 +165,7 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
   RunResult result;
   result.scenario = scenario;
   result.serverWorkers = target.workers;
+  result.server = target.kind == ServerKind::kJanus ? "janus" : "chorus";
   std::optional<ServerProcess> process;
   pid_t pid = target.pid;
   std::uint16_t port = target.httpPort;
@@ -191,9 +201,9 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
       config.audio = scenario.audio;
       config.video = scenario.video;
       config.verifyEvery = scenario.verifyEvery;
+      config.delaySource = scenario.delaySource;
       participants.push_back(std::make_unique<SimulatedParticipant>(
-          context, delays, std::make_unique<ChorusSignaling>(io.get_executor(), endpoint),
-          std::move(config)));
+          context, delays, signalingFor(target.kind, io, endpoint), std::move(config)));
     }
   }
 
@@ -212,7 +222,7 @@ RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target) {
       },
       asio::detached);
 
-  const auto label = "[rooms " + scenario.preset + "]";
+  const auto label = "[rooms " + scenario.preset + " " + result.server + "]";
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {

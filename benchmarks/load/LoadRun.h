@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "benchmarks/load/ReceiveTracker.h"
 #include "benchmarks/load/SyntheticAudioSource.h"
 #include "benchmarks/load/SyntheticVideoSource.h"
 
@@ -24,11 +25,19 @@ struct RoomsScenario {
   AudioSourceConfig audio;
   VideoSourceConfig video;
   std::uint32_t verifyEvery = 16;
+  DelaySource delaySource = DelaySource::kAbsSendTime;
+};
+
+// Which SFU the participants talk to, and so which SignalingBackend they use.
+enum class ServerKind : std::uint8_t {
+  kChorus,  // docs/signaling.md (ChorusSignaling)
+  kJanus,   // Janus VideoRoom's WebSocket API (JanusSignaling), run by run-janus.sh
 };
 
 // The server under load: one the harness starts (chorusdPath) or one already running (pid and
-// port given).
+// port given; for Janus, run-janus.sh's JANUS_PID and JANUS_WS_URL's port).
 struct ServerTarget {
+  ServerKind kind = ServerKind::kChorus;
   std::string chorusdPath;
   unsigned workers = 1;
   std::string logPath;

@@ -55,7 +55,10 @@ std::string RunReport::json(const RunResult& result) {
                                   {"audio_dtx", scenario.audio.dtx},
                                   {"settle_s", scenario.settle.count()},
                                   {"measure_s", scenario.measure.count()},
-                                  {"verify_every", scenario.verifyEvery}}},
+                                  {"verify_every", scenario.verifyEvery},
+                                  {"delay_source", scenario.delaySource == DelaySource::kProbe
+                                                       ? "probe"
+                                                       : "abs-send-time"}}},
       {"server", json::object{{"name", result.server},
                               {"workers", result.serverWorkers},
                               {"pinning", result.pinning}}},

@@ -22,7 +22,7 @@ SimulatedParticipant::SimulatedParticipant(const TransportContext& context, Dela
                                            ParticipantConfig config)
     : config_(std::move(config)),
       signaling_(std::move(signaling)),
-      tracker_(delays, config_.verifyEvery),
+      tracker_(delays, config_.verifyEvery, config_.delaySource),
       publish_(context, nullptr, this),
       subscribe_(context, &tracker_, nullptr),
       // SSRCs unique in the process, so a mix-up between senders shows in the probes.

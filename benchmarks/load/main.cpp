@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "benchmarks/load/JanusProcess.h"
 #include "benchmarks/load/LoadRun.h"
 #include "benchmarks/load/RunReport.h"
 
@@ -18,9 +19,11 @@ using chorus::bench::ServerTarget;
 
 constexpr std::string_view kUsage =
     "usage: chorus-bench --chorusd PATH | --server-pid PID --server-port PORT\n"
+    "         | --server janus (inside benchmarks/peers/janus/run-janus.sh)\n"
     "         [--preset quick|rooms-small|rooms-50x4] [--rooms R] [--participants P]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
-    "         [--verify-every N] [--workers W] [--no-pin] [--out DIR] [--check]\n";
+    "         [--verify-every N] [--delay abs-send-time|probe] [--workers W] [--no-pin]\n"
+    "         [--out DIR] [--check]\n";
 
 RoomsScenario preset(std::string_view name) {
   RoomsScenario scenario;
@@ -90,6 +93,18 @@ int main(int argc, char** argv) {
       scenario.verifyEvery = static_cast<std::uint32_t>(std::stoul(*value));
     }
     scenario.audio.dtx = option("--dtx") != nullptr;
+    const std::string server = option("--server") ? *option("--server") : "chorus";
+    if (server != "chorus" && server != "janus") {
+      throw std::invalid_argument("--server is chorus or janus");
+    }
+    // Janus drops the publishers' abs-send-time: against it, delay comes from the payload.
+    const std::string delay =
+        option("--delay") ? *option("--delay") : (server == "janus" ? "probe" : "abs-send-time");
+    if (delay != "probe" && delay != "abs-send-time") {
+      throw std::invalid_argument("--delay is abs-send-time or probe");
+    }
+    scenario.delaySource = delay == "probe" ? chorus::bench::DelaySource::kProbe
+                                            : chorus::bench::DelaySource::kAbsSendTime;
     if (scenario.participantsPerRoom < 2 || scenario.rooms == 0) {
       throw std::invalid_argument("a room needs at least 2 participants");
     }
@@ -99,7 +114,16 @@ int main(int argc, char** argv) {
     target.pin = option("--no-pin") == nullptr;
     target.workers =
         option("--workers") ? static_cast<unsigned>(std::stoul(*option("--workers"))) : 1;
-    if (const auto* path = option("--chorusd")) {
+    if (server == "janus") {
+      const auto janus = chorus::bench::JanusProcess::fromEnvironment(scenario.rooms);
+      target.kind = chorus::bench::ServerKind::kJanus;
+      target.pid = janus.pid;
+      target.httpPort = janus.wsPort;
+      target.workers = janus.eventLoops;
+      std::printf("janus: pid %d, ws port %u, rooms 1..%u, event_loops %u, cpus %s, srtp %s\n",
+                  static_cast<int>(janus.pid), janus.wsPort, janus.rooms, janus.eventLoops,
+                  janus.cpus.c_str(), janus.srtpProfiles.c_str());
+    } else if (const auto* path = option("--chorusd")) {
       target.chorusdPath = *path;
       target.logPath = out + "/chorusd.log";
     } else if (option("--server-pid") && option("--server-port")) {
@@ -117,11 +141,12 @@ int main(int argc, char** argv) {
     std::ofstream(stem + ".md") << table;
     const auto& a = result.accounting;
     std::printf(
-        "\n%s\nsummary: rooms %ux%u on chorus (%u worker%s, pinning: %s); joins failed "
+        "\n%s\nsummary: rooms %ux%u on %s (%u worker%s, pinning: %s); joins failed "
         "%u; streams %u/%u; sent after start %llu, received %llu, unaccounted %llu, "
         "lost %llu, duplicates %llu; %llu packets decrypted and verified, %llu "
         "mismatches; %s\nwrote %s.json and %s.md\n",
-        table.c_str(), scenario.rooms, scenario.participantsPerRoom, target.workers,
+        table.c_str(), scenario.rooms, scenario.participantsPerRoom, result.server.c_str(),
+        target.workers,
         target.workers == 1 ? "" : "s", result.pinning.c_str(), result.failedJoins,
         a.receivedStreams, a.expectedStreams, static_cast<unsigned long long>(a.sentAfterStart),
         static_cast<unsigned long long>(a.receivedUnique),
