@@ -10,6 +10,7 @@
 
 #include "benchmarks/load/JanusProcess.h"
 #include "benchmarks/load/LoadRun.h"
+#include "benchmarks/load/LoopbackFloor.h"
 #include "benchmarks/load/RunReport.h"
 
 namespace {
@@ -20,6 +21,7 @@ using chorus::bench::ServerTarget;
 constexpr std::string_view kUsage =
     "usage: chorus-bench --chorusd PATH | --server-pid PID --server-port PORT\n"
     "         | --server janus (inside benchmarks/peers/janus/run-janus.sh)\n"
+    "         | --server none (the harness-to-harness floor, no server)\n"
     "         [--preset quick|rooms-small|rooms-50x4] [--rooms R] [--participants P]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
     "         [--verify-every N] [--delay abs-send-time|probe] [--workers W] [--no-pin]\n"
@@ -94,8 +96,8 @@ int main(int argc, char** argv) {
     }
     scenario.audio.dtx = option("--dtx") != nullptr;
     const std::string server = option("--server") ? *option("--server") : "chorus";
-    if (server != "chorus" && server != "janus") {
-      throw std::invalid_argument("--server is chorus or janus");
+    if (server != "chorus" && server != "janus" && server != "none") {
+      throw std::invalid_argument("--server is chorus, janus or none");
     }
     // Janus drops the publishers' abs-send-time: against it, delay comes from the payload.
     const std::string delay =
@@ -114,7 +116,9 @@ int main(int argc, char** argv) {
     target.pin = option("--no-pin") == nullptr;
     target.workers =
         option("--workers") ? static_cast<unsigned>(std::stoul(*option("--workers"))) : 1;
-    if (server == "janus") {
+    if (server == "none") {
+      // No server process: the floor runs alone and reports like a run.
+    } else if (server == "janus") {
       const auto janus = chorus::bench::JanusProcess::fromEnvironment(scenario.rooms);
       target.kind = chorus::bench::ServerKind::kJanus;
       target.pid = janus.pid;
@@ -134,7 +138,9 @@ int main(int argc, char** argv) {
       return 2;
     }
 
-    const auto result = chorus::bench::runRooms(scenario, target);
+    const auto result = server == "none"
+                            ? chorus::bench::runLoopbackFloor(scenario, target.pin)
+                            : chorus::bench::runRooms(scenario, target);
     const std::string table = chorus::bench::RunReport::markdown(result);
     const std::string stem = out + "/chorus-bench-rooms-" + scenario.preset;
     std::ofstream(stem + ".json") << chorus::bench::RunReport::json(result);
