@@ -32,8 +32,9 @@ JanusProcess JanusProcess::fromEnvironment(unsigned roomsNeeded) {
   janus.cpus = variable("JANUS_CPUS", false);
   janus.srtpProfiles = variable("JANUS_SRTP_PROFILES", false);
   if (janus.rooms < roomsNeeded) {
-    throw std::runtime_error("Janus has rooms 1.." + std::to_string(janus.rooms) + ", the run needs " +
-                             std::to_string(roomsNeeded) + ": run-janus.sh --rooms");
+    throw std::runtime_error("Janus has rooms 1.." + std::to_string(janus.rooms) +
+                             ", the run needs " + std::to_string(roomsNeeded) +
+                             ": run-janus.sh --rooms");
   }
   return janus;
 }

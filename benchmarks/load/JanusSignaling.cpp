@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -58,8 +59,8 @@ asio::awaitable<void> JanusSignaling::join(std::string room, std::string user) {
   room_ = roomNumber(room);
   co_await beast::get_lowest_layer(socket_).async_connect(server_, asio::use_awaitable);
   beast::get_lowest_layer(socket_).socket().set_option(asio::ip::tcp::no_delay(true));
-  socket_.set_option(beast::websocket::stream_base::decorator(
-      [](beast::websocket::request_type& request) {
+  socket_.set_option(
+      beast::websocket::stream_base::decorator([](beast::websocket::request_type& request) {
         request.set(beast::http::field::sec_websocket_protocol, "janus-protocol");
       }));
   co_await socket_.async_handshake(server_.address().to_string(), "/", asio::use_awaitable);
@@ -71,13 +72,12 @@ asio::awaitable<void> JanusSignaling::join(std::string room, std::string user) {
   const json::object attach{{"janus", "attach"}, {"plugin", kPlugin}};
   publisherHandle_ = idOf((co_await call(attach, 0)).at("data").at("id"));
   subscriberHandle_ = idOf((co_await call(attach, 0)).at("data").at("id"));
-  const json::object joined =
-      co_await call({{"janus", "message"},
-                     {"body", json::object{{"request", "join"},
-                                           {"ptype", "publisher"},
-                                           {"room", room_},
-                                           {"display", std::move(user)}}}},
-                    publisherHandle_);
+  const json::object joined = co_await call({{"janus", "message"},
+                                             {"body", json::object{{"request", "join"},
+                                                                   {"ptype", "publisher"},
+                                                                   {"room", room_},
+                                                                   {"display", std::move(user)}}}},
+                                            publisherHandle_);
   const json::object& data = *pluginData(joined);
   ownFeed_ = idOf(data.at("id"));
 }
@@ -106,10 +106,10 @@ asio::awaitable<SubscribeOffer> JanusSignaling::nextSubscribeOffer() {
     }
     newFeeds_.clear();
     // Feeds published while this renegotiation runs wait in newFeeds_ for the next one.
-    json::object body = subscriberJoined_ ? json::object{{"request", "subscribe"}}
-                                          : json::object{{"request", "join"},
-                                                         {"ptype", "subscriber"},
-                                                         {"room", room_}};
+    json::object body =
+        subscriberJoined_
+            ? json::object{{"request", "subscribe"}}
+            : json::object{{"request", "join"}, {"ptype", "subscriber"}, {"room", room_}};
     body["streams"] = std::move(streams);
     const json::object reply =
         co_await call({{"janus", "message"}, {"body", std::move(body)}}, subscriberHandle_);
@@ -149,7 +149,8 @@ asio::awaitable<json::object> JanusSignaling::call(json::object request, std::in
   for (;;) {
     json::object message = co_await receive();
     const json::value* replyTransaction = message.if_contains("transaction");
-    if (replyTransaction == nullptr || *replyTransaction != transaction) {
+    if (replyTransaction == nullptr || !replyTransaction->is_string() ||
+        std::string_view(replyTransaction->as_string()) != transaction) {
       keepEvent(message);
       continue;
     }

@@ -75,8 +75,8 @@ class FloorMember final : private MediaSink, private server::DatagramReceiver {
         tracker_(delays, scenario.verifyEvery, scenario.delaySource),
         sender_(shared.io, {asio::ip::address_v4::loopback(), 0}, kSocketBufferBytes, shared.pool,
                 shared.counters, *this),
-        receiver_(shared.io, {asio::ip::address_v4::loopback(), 0}, kSocketBufferBytes,
-                  shared.pool, shared.counters, *this),
+        receiver_(shared.io, {asio::ip::address_v4::loopback(), 0}, kSocketBufferBytes, shared.pool,
+                  shared.counters, *this),
         audio_(scenario.audio, audioSsrc(index), {index, &transportSequence_}, Clock::now()),
         video_(scenario.video, audioSsrc(index) + 1, {index, &transportSequence_}, Clock::now()) {
     sender_.start();

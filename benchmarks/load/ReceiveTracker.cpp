@@ -90,8 +90,7 @@ bool ReceiveTracker::onRtp(const media::RtpPacketView& packet, std::size_t size,
   return first || (verifyEvery_ != 0 && stream->received % verifyEvery_ == 0);
 }
 
-void ReceiveTracker::addDelay(StreamReception& stream, std::chrono::nanoseconds delay,
-                              bool first) {
+void ReceiveTracker::addDelay(StreamReception& stream, std::chrono::nanoseconds delay, bool first) {
   delays_.add(delay);
   // RFC 3550 §A.8: J += (|D| - J) / 16, D the change in transit time.
   const std::int64_t transit = delay.count();
@@ -102,8 +101,7 @@ void ReceiveTracker::addDelay(StreamReception& stream, std::chrono::nanoseconds 
   stream.lastTransitNs = transit;
 }
 
-void ReceiveTracker::onDecrypted(const media::RtpPacketView& packet,
-                                 std::chrono::nanoseconds now) {
+void ReceiveTracker::onDecrypted(const media::RtpPacketView& packet, std::chrono::nanoseconds now) {
   StreamReception* stream = find(packet.ssrc());
   const auto probe = MediaProbe::readFrom(packet.payload());
   if (stream == nullptr || !probe) {

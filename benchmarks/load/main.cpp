@@ -138,9 +138,8 @@ int main(int argc, char** argv) {
       return 2;
     }
 
-    const auto result = server == "none"
-                            ? chorus::bench::runLoopbackFloor(scenario, target.pin)
-                            : chorus::bench::runRooms(scenario, target);
+    const auto result = server == "none" ? chorus::bench::runLoopbackFloor(scenario, target.pin)
+                                         : chorus::bench::runRooms(scenario, target);
     const std::string table = chorus::bench::RunReport::markdown(result);
     const std::string stem = out + "/chorus-bench-rooms-" + scenario.preset;
     std::ofstream(stem + ".json") << chorus::bench::RunReport::json(result);
@@ -152,8 +151,7 @@ int main(int argc, char** argv) {
         "lost %llu, duplicates %llu; %llu packets decrypted and verified, %llu "
         "mismatches; %s\nwrote %s.json and %s.md\n",
         table.c_str(), scenario.rooms, scenario.participantsPerRoom, result.server.c_str(),
-        target.workers,
-        target.workers == 1 ? "" : "s", result.pinning.c_str(), result.failedJoins,
+        target.workers, target.workers == 1 ? "" : "s", result.pinning.c_str(), result.failedJoins,
         a.receivedStreams, a.expectedStreams, static_cast<unsigned long long>(a.sentAfterStart),
         static_cast<unsigned long long>(a.receivedUnique),
         static_cast<unsigned long long>(a.unaccounted), static_cast<unsigned long long>(a.lost),
