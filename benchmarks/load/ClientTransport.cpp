@@ -6,6 +6,8 @@
 #include "media/security/DtlsCertificate.h"
 #include "media/wire/PacketKind.h"
 #include "media/wire/RtpPacketView.h"
+#include "media/wire/StunMessage.h"
+#include "media/wire/StunMessageBuilder.h"
 
 namespace chorus::bench {
 namespace {
@@ -21,6 +23,7 @@ ClientTransport::ClientTransport(const TransportContext& context, ReceiveTracker
       tracker_(tracker),
       observer_(observer),
       localIce_(media::IceCredentials::generate()),
+      localKey_(std::string_view(localIce_.pwd)),
       endpoint_(context.io,
                 boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0),
                 kSocketBufferBytes, context.pool, context.counters, *this) {
@@ -31,6 +34,11 @@ ClientTransport::~ClientTransport() = default;
 
 const media::DtlsFingerprint& ClientTransport::fingerprint() const {
   return context_.certificate.fingerprint();
+}
+
+media::SocketAddress ClientTransport::localAddress() const {
+  const auto local = endpoint_.localEndpoint();
+  return media::SocketAddress::ipv4(local.address().to_v4().to_bytes(), local.port());
 }
 
 void ClientTransport::connect(const RemoteTransport& server, TimePoint now) {
@@ -56,7 +64,9 @@ void ClientTransport::onTick(TimePoint now) {
   if (client_ == nullptr) {
     return;
   }
-  if (!client_->nominated() && now >= nextCheck_) {
+  // Checks go on until DTLS-SRTP is up, not only until one is answered: a browser keeps
+  // checking, and Janus's ICE-lite agent (libnice) only selects a pair after a later check.
+  if (!client_->connected() && now >= nextCheck_) {
     client_->sendCheck(now, true);
     nextCheck_ = now + kCheckInterval;
   }
@@ -76,13 +86,16 @@ void ClientTransport::sendRtcp(std::span<const std::uint8_t> plaintext) {
   }
 }
 
-void ClientTransport::onDatagram(media::PacketRef& packet, const media::SocketAddress& /*from*/) {
+void ClientTransport::onDatagram(media::PacketRef& packet, const media::SocketAddress& from) {
   if (client_ == nullptr) {
     return;
   }
   const auto bytes = packet->data();
   const auto now = std::chrono::steady_clock::now();
   const media::PacketKind kind = media::classifyPacket(bytes);
+  if (kind == media::PacketKind::kStun && answerCheck(bytes, from)) {
+    return;
+  }
   if (kind == media::PacketKind::kRtp && tracker_ != nullptr && client_->connected()) {
     const auto view = media::RtpPacketView::parse(bytes);
     if (view && !tracker_->onRtp(*view, bytes.size(), now.time_since_epoch())) {
@@ -91,6 +104,34 @@ void ClientTransport::onDatagram(media::PacketRef& packet, const media::SocketAd
   }
   client_->onDatagram(bytes, now);
   takeDecrypted(now);
+}
+
+// RFC 8445 §7.3.1.4: a Binding request signed with our password gets a signed success
+// carrying its source address. Chorus never checks a client; Janus's libnice does, even as an
+// ICE-lite agent, and selects the pair only once its own check succeeds.
+bool ClientTransport::answerCheck(std::span<const std::uint8_t> bytes,
+                                  const media::SocketAddress& from) {
+  const auto parsed = media::StunMessage::parse(bytes);
+  if (!parsed.message || !parsed.message->isBindingRequest()) {
+    return false;
+  }
+  if (!parsed.message->verifyFingerprint() || !parsed.message->hasMessageIntegrity() ||
+      !parsed.message->verifyIntegrity(localKey_)) {
+    return true;
+  }
+  media::PacketRef answer = context_.pool.acquire();
+  if (!answer) {
+    ++sendFailures_;
+    return true;
+  }
+  const auto size = media::StunMessageBuilder::bindingSuccessResponse(
+      answer->bytes, parsed.message->transactionId(), from, localKey_);
+  if (!size) {
+    return true;
+  }
+  answer->length = *size;
+  endpoint_.send(std::move(answer), from);
+  return true;
 }
 
 void ClientTransport::takeDecrypted(TimePoint arrived) {
