@@ -7,14 +7,16 @@
 #                            [--video-kbps K] [--out DIR] [--no-build]
 #
 # Runs, in order, each with the harness pinned to CPU 0 and the server to CPU 1:
-#   1. the floor: the same clients sending straight to each other over loopback, no server;
+#   1. the floor: the same clients sending straight to each other over loopback, no server:
+#      pairs (each publisher to one receiver: a lower bound of the harness's own path) and mesh
+#      (each to every other member: the receive rate of a server run, with P-1 times the sends);
 #   2. Chorus: release chorusd with 1 worker;
 #   3. Janus 1.1.2 through benchmarks/peers/janus/run-janus.sh (--cpus 1, event_loops 1, rooms
 #      1..R, SRTP profile forced to AEAD_AES_128_GCM), the harness inside its network namespace.
 # Every client offers only AEAD_AES_128_GCM. Delay is measured the same way for all three: from
 # the probe's send time in the payload (which both servers forward unchanged), on the packets
-# the receivers decrypt (one in --verify-every; 1 = every packet). Writes <out>/{floor,chorus,
-# janus}/chorus-bench-rooms-custom.{json,md}, <out>/comparison.md and <out>/comparison.json.
+# the receivers decrypt (one in --verify-every; 1 = every packet). Writes <out>/{floor,
+# floor-mesh,chorus,janus}/chorus-bench-rooms-custom.{json,md} and <out>/comparison.{md,json}.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --video-kbps) video_kbps=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-compare: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,7 +47,7 @@ if [ "$build" = 1 ]; then
 fi
 bench=$repo/build/release/benchmarks/load/chorus-bench
 chorusd=$repo/build/release/server/chorusd
-mkdir -p "$out"/floor "$out"/chorus "$out"/janus
+mkdir -p "$out"/floor "$out"/floor-mesh "$out"/chorus "$out"/janus
 out=$(cd "$out" && pwd)
 
 scenario=(--rooms "$rooms" --participants "$participants" --measure-s "$measure_s"
@@ -61,7 +63,10 @@ echo "bench-compare: rooms ${rooms}x${participants}, ${measure_s}s measured, vid
 } >"$out/machine.txt"
 
 echo "load average before floor: $(loadavg)" | tee "$out/loadavg.txt"
-"$bench" --server none "${scenario[@]}" --out "$out/floor" | tee "$out/floor/terminal.txt"
+"$bench" --server none --floor pairs "${scenario[@]}" --out "$out/floor" \
+  | tee "$out/floor/terminal.txt"
+"$bench" --server none --floor mesh "${scenario[@]}" --out "$out/floor-mesh" \
+  | tee "$out/floor-mesh/terminal.txt"
 
 echo "load average before chorus: $(loadavg)" | tee -a "$out/loadavg.txt"
 "$bench" --chorusd "$chorusd" --workers 1 "${scenario[@]}" --out "$out/chorus" \

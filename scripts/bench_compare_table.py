@@ -29,7 +29,7 @@ def row(name, run):
 
 
 def main(out):
-    runs = {name: load(f"{out}/{name}") for name in ("floor", "chorus", "janus")}
+    runs = {name: load(f"{out}/{name}") for name in ("floor", "floor-mesh", "chorus", "janus")}
     lines = ["| run | pinning | participants | pkt/s fwd | server CPU | pkt per CPU-s | "
              "p50 ms | p90 ms | p99 ms | max ms | delay samples | loss | RSS MiB | "
              "join p50/p99 ms | accounted |",
@@ -65,7 +65,7 @@ def main(out):
         if "p99_delay" in ratios:
             lines.append(f"| Chorus ÷ Janus p99 delay at equal load | {ratios['p99_delay']:.2f} |")
         if "p99_added_over_floor" in ratios:
-            lines.append(f"| Chorus ÷ Janus p99 delay above the floor's p99 "
+            lines.append(f"| Chorus ÷ Janus p99 delay above the pairs floor's p99 "
                          f"({ratios['floor_p99_ms']:.3f} ms) | {ratios['p99_added_over_floor']:.2f} |")
         if not held:
             notes.append("Loss above 1% on one server: its packets per CPU-second is not a "

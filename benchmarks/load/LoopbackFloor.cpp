@@ -87,19 +87,12 @@ class FloorMember final : private MediaSink, private server::DatagramReceiver {
 
   media::SocketAddress address() const { return addressOf(receiver_.localEndpoint()); }
 
-  // Receives every other member of the room.
-  void meet(const std::vector<FloorMember*>& room) {
-    std::vector<OfferedStream> streams;
-    for (FloorMember* other : room) {
-      if (other == this) {
-        continue;
-      }
-      peers_.push_back(other->address());
-      const std::string name = "floor" + std::to_string(other->index_);
-      streams.push_back({audioSsrc(other->index_), false, name, extension::kAbsSendTime});
-      streams.push_back({audioSsrc(other->index_) + 1, true, name, extension::kAbsSendTime});
-    }
-    tracker_.expect(streams);
+  // Sends to `receiver` (several times for a mesh), which expects this member's streams.
+  void sendTo(FloorMember& receiver) {
+    peers_.push_back(receiver.address());
+    const std::string name = "floor" + std::to_string(index_);
+    receiver.tracker_.expect({{audioSsrc(index_), false, name, extension::kAbsSendTime},
+                              {audioSsrc(index_) + 1, true, name, extension::kAbsSendTime}});
   }
 
   void onTick(Clock::time_point now) {
@@ -176,10 +169,10 @@ class FloorMember final : private MediaSink, private server::DatagramReceiver {
 
 }  // namespace
 
-RunResult runLoopbackFloor(const RoomsScenario& scenario, bool pin) {
+RunResult runLoopbackFloor(const RoomsScenario& scenario, bool pin, bool mesh) {
   RunResult result;
   result.scenario = scenario;
-  result.server = "none (harness to harness)";
+  result.server = mesh ? "none (harness mesh)" : "none (harness pairs)";
   result.pinning = pin && std::thread::hardware_concurrency() >= 2 && pinToCpu(0, 0)
                        ? "harness cpu 0, no server"
                        : "none";
@@ -199,8 +192,16 @@ RunResult runLoopbackFloor(const RoomsScenario& scenario, bool pin) {
     for (unsigned member = 0; member < perRoom; ++member) {
       group.push_back(members[room * perRoom + member].get());
     }
-    for (FloorMember* member : group) {
-      member->meet(group);
+    for (unsigned member = 0; member < perRoom; ++member) {
+      if (mesh) {
+        for (unsigned other = 0; other < perRoom; ++other) {
+          if (other != member) {
+            group[member]->sendTo(*group[other]);
+          }
+        }
+      } else {
+        group[member]->sendTo(*group[(member + 1) % perRoom]);
+      }
     }
   }
 
@@ -252,7 +253,7 @@ RunResult runLoopbackFloor(const RoomsScenario& scenario, bool pin) {
         step.lost -= before.lost;
         step.duplicates -= before.duplicates;
         step.reordered -= before.reordered;
-        const std::size_t streams = std::size_t{count} * 2 * (perRoom - 1);
+        const std::size_t streams = std::size_t{count} * 2 * (mesh ? perRoom - 1 : 1);
         step.jitterUs = streams == 0 ? 0 : step.jitterUs / static_cast<double>(streams);
         step.p50Us = delays.percentileUs(0.50);
         step.p90Us = delays.percentileUs(0.90);
@@ -275,7 +276,7 @@ RunResult runLoopbackFloor(const RoomsScenario& scenario, bool pin) {
   io.run();
 
   Accounting& sum = result.accounting;
-  sum.expectedStreams = count * 2 * (perRoom - 1);
+  sum.expectedStreams = count * 2 * (mesh ? perRoom - 1 : 1);
   for (const auto& member : members) {
     sum.sendFailures += member->sendFailures();
     sum.unknownSsrc += member->reception().unknownSsrc();

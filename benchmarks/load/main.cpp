@@ -21,7 +21,7 @@ using chorus::bench::ServerTarget;
 constexpr std::string_view kUsage =
     "usage: chorus-bench --chorusd PATH | --server-pid PID --server-port PORT\n"
     "         | --server janus (inside benchmarks/peers/janus/run-janus.sh)\n"
-    "         | --server none (the harness-to-harness floor, no server)\n"
+    "         | --server none [--floor pairs|mesh] (the harness-to-harness floor)\n"
     "         [--preset quick|rooms-small|rooms-50x4] [--rooms R] [--participants P]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
     "         [--verify-every N] [--delay abs-send-time|probe] [--workers W] [--no-pin]\n"
@@ -138,8 +138,11 @@ int main(int argc, char** argv) {
       return 2;
     }
 
-    const auto result = server == "none" ? chorus::bench::runLoopbackFloor(scenario, target.pin)
-                                         : chorus::bench::runRooms(scenario, target);
+    const auto result = server == "none"
+                            ? chorus::bench::runLoopbackFloor(
+                                  scenario, target.pin,
+                                  option("--floor") != nullptr && *option("--floor") == "mesh")
+                            : chorus::bench::runRooms(scenario, target);
     const std::string table = chorus::bench::RunReport::markdown(result);
     const std::string stem = out + "/chorus-bench-rooms-" + scenario.preset;
     std::ofstream(stem + ".json") << chorus::bench::RunReport::json(result);
