@@ -48,7 +48,7 @@ json::object jsep(std::string_view type, std::string sdp) {
 }  // namespace
 
 JanusSignaling::JanusSignaling(asio::any_io_executor executor, asio::ip::tcp::endpoint server)
-    : server_(server), socket_(executor), keepaliveTimer_(executor) {}
+    : server_(std::move(server)), socket_(executor), keepaliveTimer_(executor) {}
 
 std::int64_t JanusSignaling::roomNumber(const std::string& room) {
   const auto dash = room.rfind('-');
@@ -78,16 +78,20 @@ asio::awaitable<void> JanusSignaling::join(std::string room, std::string user) {
                                                                    {"room", room_},
                                                                    {"display", std::move(user)}}}},
                                             publisherHandle_);
-  const json::object& data = *pluginData(joined);
-  ownFeed_ = idOf(data.at("id"));
+  const json::object* data = pluginData(joined);
+  if (data == nullptr) {
+    throw std::runtime_error("Janus joined without VideoRoom data");
+  }
+  ownFeed_ = idOf(data->at("id"));
 }
 
 asio::awaitable<std::string> JanusSignaling::publish(std::string offerSdp) {
-  const json::object reply = co_await call(
-      {{"janus", "message"},
-       {"body", json::object{{"request", "configure"}, {"audio", true}, {"video", true}}},
-       {"jsep", jsep("offer", std::move(offerSdp))}},
-      publisherHandle_);
+  json::object configure{
+      {"janus", "message"},
+      {"body", json::object{{"request", "configure"}, {"audio", true}, {"video", true}}},
+      {"jsep", jsep("offer", std::move(offerSdp))}};
+  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
+  const json::object reply = co_await call(std::move(configure), publisherHandle_);
   const json::value* answer = reply.if_contains("jsep");
   if (answer == nullptr) {
     throw std::runtime_error("Janus configured without an answer");
