@@ -1,5 +1,5 @@
 # The front door. CMake (CMakePresets.json) does the work; these targets only name it.
-.PHONY: all deps run test tsan bench format lint clean
+.PHONY: all deps run test tsan bench bench-compare format lint clean
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
 
@@ -35,6 +35,11 @@ bench: deps
 	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench chorusd \
 	    chorus-bench
 	benchmarks/run-bench.sh build/release/bench-report
+
+# The same `rooms` scenario against Chorus and then Janus VideoRoom (in a private network
+# namespace), beside the harness-to-harness floor: build/release/bench-compare/comparison.md.
+bench-compare:
+	scripts/bench-compare.sh
 
 format:
 	clang-format-14 -i $(SOURCES)

@@ -77,6 +77,18 @@ std::optional<media::SocketAddress> udpCandidate(const std::vector<std::string>&
   return std::nullopt;
 }
 
+// RFC 8839 §5.1 with RFC 8445 §5.1.2.1's priority for a host candidate of component 1; the
+// one candidate ends the list, as a browser that gathered before offering says.
+void addCandidate(MediaDescription& section, const std::optional<media::SocketAddress>& address) {
+  if (!address) {
+    return;
+  }
+  constexpr std::uint32_t kHostPriority = (126U << 24U) | (65535U << 8U) | 255U;
+  section.candidates = {"1 1 udp " + std::to_string(kHostPriority) + " " + address->ipText() + " " +
+                        std::to_string(address->port) + " typ host"};
+  section.endOfCandidates = true;
+}
+
 SessionDescription parseOrThrow(const std::string& sdp) {
   auto parsed = SessionDescription::parse(sdp);
   if (!parsed.description) {
@@ -90,12 +102,27 @@ RemoteTransport remoteTransportOf(const SessionDescription& session) {
     throw std::runtime_error("server SDP has no m-section");
   }
   const MediaDescription& first = session.media.front();
-  const auto& transport = first.transport.iceUfrag ? first.transport : session.transport;
+  // RFC 8839 §5.4, RFC 8122 §5: each attribute may be at session level, a media-level one
+  // overriding it (Janus puts its fingerprint at session level, its ufrag in each m-section).
+  signaling::TransportAttributes transport = first.transport;
+  if (!transport.iceUfrag) {
+    transport.iceUfrag = session.transport.iceUfrag;
+    transport.icePwd = session.transport.icePwd;
+  }
+  if (transport.fingerprints.empty()) {
+    transport.fingerprints = session.transport.fingerprints;
+  }
+  if (!transport.setup) {
+    transport.setup = session.transport.setup;
+  }
   const auto address = udpCandidate(first.candidates);
   if (!transport.iceUfrag || !transport.icePwd || transport.fingerprints.empty() || !address) {
     throw std::runtime_error("server SDP lacks ICE credentials, fingerprint or a UDP candidate");
   }
-  return {{*transport.iceUfrag, *transport.icePwd}, transport.fingerprints.front(), *address};
+  return {{*transport.iceUfrag, *transport.icePwd},
+          transport.fingerprints.front(),
+          *address,
+          transport.setup == signaling::SdpSetup::kActive};
 }
 
 }  // namespace
@@ -144,6 +171,8 @@ std::string BrowserSdp::publishOffer(const PublishOfferSpec& spec) {
   announceSsrc(video, spec.videoSsrc, cname, videoMsid);
   announceSsrc(video, spec.videoRtxSsrc, cname, videoMsid);
 
+  addCandidate(audio, spec.candidate);
+  addCandidate(video, spec.candidate);
   session.media = {std::move(audio), std::move(video)};
   return session.toSdp();
 }
@@ -154,7 +183,8 @@ RemoteTransport BrowserSdp::remoteTransport(const std::string& answerSdp) {
 
 SubscribeAnswer BrowserSdp::answerSubscribe(const std::string& offerSdp,
                                             const media::IceCredentials& ice,
-                                            const media::DtlsFingerprint& fingerprint) {
+                                            const media::DtlsFingerprint& fingerprint,
+                                            const std::optional<media::SocketAddress>& candidate) {
   const SessionDescription offer = parseOrThrow(offerSdp);
   SubscribeAnswer result{{}, remoteTransportOf(offer), {}};
   SessionDescription answer;
@@ -194,6 +224,7 @@ SubscribeAnswer BrowserSdp::answerSubscribe(const std::string& offerSdp,
       }
       result.streams.push_back(std::move(stream));
     }
+    addCandidate(answered, candidate);
     answer.media.push_back(std::move(answered));
   }
   result.sdp = answer.toSdp();

@@ -32,6 +32,10 @@ struct PublishOfferSpec {
   std::uint32_t audioSsrc = 0;
   std::uint32_t videoSsrc = 0;
   std::uint32_t videoRtxSsrc = 0;
+  // The transport's host candidate, gathered before the offer is sent (RFC 8839 §4.2.1.1):
+  // Janus's ICE-lite agent waits for the client's candidates, Chorus learns the address from
+  // the checks.
+  std::optional<media::SocketAddress> candidate;
 };
 
 // The server's side of a transport, from its SDP: where to send checks, how to sign them, and
@@ -40,6 +44,9 @@ struct RemoteTransport {
   media::IceCredentials ice;
   media::DtlsFingerprint fingerprint{media::DtlsHashFunction::kSha256, {}};
   media::SocketAddress address;  // its UDP host candidate
+  // RFC 5763 §5: the server's a=setup said active, so it is the DTLS client and the harness's
+  // transport the DTLS server (Janus answers publishers so; Chorus answers passive).
+  bool serverIsDtlsClient = false;
 };
 
 // A stream the server offers a subscriber: its SSRC (the server's, for this subscriber) and
@@ -67,9 +74,10 @@ class BrowserSdp {
   // Throws std::runtime_error for an answer without ICE credentials, fingerprint or an IPv4
   // UDP candidate.
   static RemoteTransport remoteTransport(const std::string& answerSdp);
-  static SubscribeAnswer answerSubscribe(const std::string& offerSdp,
-                                         const media::IceCredentials& ice,
-                                         const media::DtlsFingerprint& fingerprint);
+  static SubscribeAnswer answerSubscribe(
+      const std::string& offerSdp, const media::IceCredentials& ice,
+      const media::DtlsFingerprint& fingerprint,
+      const std::optional<media::SocketAddress>& candidate = std::nullopt);
 };
 
 }  // namespace chorus::bench

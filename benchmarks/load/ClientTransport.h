@@ -11,6 +11,7 @@
 #include "media/ice/IceCredentials.h"
 #include "media/stats/PacketCounters.h"
 #include "media/wire/PacketPool.h"
+#include "media/wire/StunIntegrityKey.h"
 #include "server/net/UdpEndpoint.h"
 #include "tests/support/WebRtcTestClient.h"
 
@@ -54,6 +55,8 @@ class ClientTransport final : private server::DatagramReceiver, private test::Cl
 
   const media::IceCredentials& localIce() const { return localIce_; }
   const media::DtlsFingerprint& fingerprint() const;
+  // The socket's address: the transport's one host candidate.
+  media::SocketAddress localAddress() const;
 
   // The server's answer (or offer) is known: start checking it.
   void connect(const RemoteTransport& server, TimePoint now);
@@ -74,12 +77,15 @@ class ClientTransport final : private server::DatagramReceiver, private test::Cl
   // test::ClientDatagramSink
   void sendDatagram(std::span<const std::uint8_t> datagram) override;
 
-  void takeDecrypted();
+  void takeDecrypted(TimePoint arrived);
+  // Answers the server's connectivity check; false when `bytes` is not a Binding request.
+  bool answerCheck(std::span<const std::uint8_t> bytes, const media::SocketAddress& from);
 
   const TransportContext& context_;
   ReceiveTracker* tracker_;
   RtcpObserver* observer_;
   media::IceCredentials localIce_;
+  media::StunIntegrityKey localKey_;
   server::UdpEndpoint endpoint_;
   media::SocketAddress server_{};
   std::unique_ptr<test::WebRtcTestClient> client_;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "benchmarks/load/ChorusSignaling.h"
+#include "benchmarks/load/JanusSignaling.h"
 #include "benchmarks/load/LoadSession.h"
 #include "benchmarks/load/ServerProcess.h"
 #include "signaling/auth/DevApplication.h"
@@ -35,6 +36,7 @@ ParticipantConfig participantConfig(const Scenario& scenario, std::string room, 
   config.audio = scenario.audio;
   config.video = scenario.video;
   config.verifyEvery = scenario.verifyEvery;
+  config.delaySource = scenario.delaySource;
   return config;
 }
 
@@ -206,6 +208,14 @@ std::size_t maxParticipants(const Scenario& scenario) {
   return 0;
 }
 
+std::unique_ptr<SignalingBackend> signalingFor(ServerKind kind, asio::any_io_executor executor,
+                                               const ChorusEndpoint& endpoint) {
+  if (kind == ServerKind::kJanus) {
+    return std::make_unique<JanusSignaling>(std::move(executor), endpoint.http);
+  }
+  return std::make_unique<ChorusSignaling>(std::move(executor), endpoint);
+}
+
 }  // namespace
 
 std::string_view scenarioName(ScenarioKind kind) {
@@ -232,6 +242,7 @@ RunResult runScenario(const Scenario& scenario, const ServerTarget& target) {
   RunResult result;
   result.scenario = scenario;
   result.serverWorkers = target.workers;
+  result.server = target.kind == ServerKind::kJanus ? "janus" : "chorus";
   std::optional<ServerProcess> process;
   pid_t pid = target.pid;
   std::uint16_t port = target.httpPort;
@@ -250,8 +261,8 @@ RunResult runScenario(const Scenario& scenario, const ServerTarget& target) {
   const ChorusEndpoint endpoint{http, std::string(signaling::kDevApplicationKey),
                                 std::string(signaling::kDevApplicationSecret)};
   LoadSession session(maxParticipants(scenario), pid, http,
-                      [endpoint](asio::any_io_executor executor) {
-                        return std::make_unique<ChorusSignaling>(std::move(executor), endpoint);
+                      [kind = target.kind, endpoint](asio::any_io_executor executor) {
+                        return signalingFor(kind, std::move(executor), endpoint);
                       });
   session.run([&](LoadSession& running) -> asio::awaitable<void> {
     switch (scenario.kind) {

@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "benchmarks/load/ReceiveTracker.h"
 #include "benchmarks/load/SyntheticAudioSource.h"
 #include "benchmarks/load/SyntheticVideoSource.h"
 
@@ -28,6 +29,8 @@ std::string_view scenarioName(ScenarioKind kind);
 
 struct Scenario {
   ScenarioKind kind = ScenarioKind::kRooms;
+  // Where receivers take a packet's send time (--delay); beside `kind`, in its padding.
+  DelaySource delaySource = DelaySource::kAbsSendTime;
   std::string preset = "custom";
   // rooms, and the rooms a room ramp adds
   unsigned rooms = 2;
@@ -61,9 +64,16 @@ struct Scenario {
 // The name it had when `rooms` was the only scenario.
 using RoomsScenario = Scenario;
 
+// Which SFU the participants talk to, and so which SignalingBackend they use.
+enum class ServerKind : std::uint8_t {
+  kChorus,  // docs/signaling.md (ChorusSignaling)
+  kJanus,   // Janus VideoRoom's WebSocket API (JanusSignaling), run by run-janus.sh
+};
+
 // The server under load: one the harness starts (chorusdPath) or one already running (pid and
-// port given).
+// port given; for Janus, run-janus.sh's JANUS_PID and JANUS_WS_URL's port).
 struct ServerTarget {
+  ServerKind kind = ServerKind::kChorus;
   std::string chorusdPath;
   unsigned workers = 1;
   std::string logPath;

@@ -84,27 +84,34 @@ bool ReceiveTracker::onRtp(const media::RtpPacketView& packet, std::size_t size,
     ++stream->reordered;
     stream->seen.set(slot);
   }
-  if (const std::uint8_t id = absSendTimeIds_[index]; id != 0) {
+  if (const std::uint8_t id = absSendTimeIds_[index];
+      id != 0 && delaySource_ == DelaySource::kAbsSendTime) {
     if (const auto value = packet.findExtension(id); value && value->value.size() == 3) {
-      const auto delay = RtpHeaderWriter::delaySince(media::loadBe24(value->value, 0), now);
-      delays_.add(delay);
-      // RFC 3550 §A.8: J += (|D| - J) / 16, D the change in transit time.
-      const std::int64_t transit = delay.count();
-      if (!first) {
-        const auto change = static_cast<double>(std::llabs(transit - stream->lastTransitNs));
-        stream->jitterNs += (change - stream->jitterNs) / 16.0;
-      }
-      stream->lastTransitNs = transit;
+      addDelay(*stream, RtpHeaderWriter::delaySince(media::loadBe24(value->value, 0), now), first);
     }
   }
   return first || (verifyEvery_ != 0 && stream->received % verifyEvery_ == 0);
 }
 
-void ReceiveTracker::onDecrypted(const media::RtpPacketView& packet) {
+void ReceiveTracker::addDelay(StreamReception& stream, std::chrono::nanoseconds delay, bool first) {
+  delays_.add(delay);
+  // RFC 3550 §A.8: J += (|D| - J) / 16, D the change in transit time.
+  const std::int64_t transit = delay.count();
+  if (!first) {
+    const auto change = static_cast<double>(std::llabs(transit - stream.lastTransitNs));
+    stream.jitterNs += (change - stream.jitterNs) / 16.0;
+  }
+  stream.lastTransitNs = transit;
+}
+
+void ReceiveTracker::onDecrypted(const media::RtpPacketView& packet, std::chrono::nanoseconds now) {
   StreamReception* stream = find(packet.ssrc());
   const auto probe = MediaProbe::readFrom(packet.payload());
   if (stream == nullptr || !probe) {
     return;
+  }
+  if (delaySource_ == DelaySource::kProbe) {
+    addDelay(*stream, now - std::chrono::nanoseconds(probe->sendTimeNs), stream->verified == 0);
   }
   ++stream->verified;
   const std::int64_t sequence = extend(packet.sequenceNumber(), stream->highestSequence);

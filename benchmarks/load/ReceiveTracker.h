@@ -15,6 +15,16 @@
 
 namespace chorus::bench {
 
+// Where a receiver reads a packet's send time for its one-way delay.
+enum class DelaySource : std::uint8_t {
+  // The abs-send-time extension of every packet, from the clear header: cheap, but only where
+  // the server passes the publisher's extension through (Chorus does; Janus drops it).
+  kAbsSendTime,
+  // The probe's send time in the payload, on the packets decrypted (the first of each stream
+  // and one in verifyEvery): every server forwards payloads unchanged.
+  kProbe,
+};
+
 // What one subscriber received on one stream, counted from its first packet (the server starts
 // a video subscription at a keyframe, so what came before is not loss).
 struct StreamReception {
@@ -31,7 +41,7 @@ struct StreamReception {
   std::uint64_t mismatches = 0;       // probe disagreeing with the header (sender, sequence)
   std::int64_t baseSequence = 0;      // extended sequence of the first packet
   std::int64_t highestSequence = -1;  // extended
-  double jitterNs = 0;                // RFC 3550 §A.8, on abs-send-time transit
+  double jitterNs = 0;                // RFC 3550 §A.8, on the transit of measured packets
   std::int64_t lastTransitNs = 0;
   std::int64_t probeOffset = 0;  // probe sequence - extended RTP sequence, constant
 
@@ -46,23 +56,25 @@ struct StreamReception {
 
 // The receiving side of one subscriber's transport, kept cheap: every packet is counted from
 // its clear RTP header (RFC 3711 §3.1: SRTP encrypts only the payload) and its one-way delay
-// taken from abs-send-time, which the server passes through unchanged; the first packet of
+// taken from abs-send-time where the server passes it through (or from the probe of the
+// packets decrypted: DelaySource); the first packet of
 // each stream and one in `verifyEvery` after it are also authenticated and decrypted, and
 // their probe (MediaProbe) checked against the header: same sender throughout, and probe
 // sequence minus RTP sequence constant, which holds only if the server forwarded every packet
 // in order without loss or duplicate.
 class ReceiveTracker {
  public:
-  ReceiveTracker(DelayHistogram& delays, std::uint32_t verifyEvery)
-      : delays_(delays), verifyEvery_(verifyEvery) {}
+  ReceiveTracker(DelayHistogram& delays, std::uint32_t verifyEvery,
+                 DelaySource delaySource = DelaySource::kAbsSendTime)
+      : delays_(delays), verifyEvery_(verifyEvery), delaySource_(delaySource) {}
 
   // The streams of the latest subscribe answer; streams already known keep their counts.
   void expect(const std::vector<OfferedStream>& streams);
 
   // A packet as it came off the wire; true when it should also be decrypted and verified.
   bool onRtp(const media::RtpPacketView& packet, std::size_t size, std::chrono::nanoseconds now);
-  // The same packet, decrypted.
-  void onDecrypted(const media::RtpPacketView& packet);
+  // The same packet, decrypted; `now` is when it arrived.
+  void onDecrypted(const media::RtpPacketView& packet, std::chrono::nanoseconds now);
 
   // RFC 3550 §6.4.2 report blocks for the streams that have received something.
   std::vector<media::RtcpReportBlock> reportBlocks();
@@ -74,9 +86,11 @@ class ReceiveTracker {
 
  private:
   StreamReception* find(std::uint32_t ssrc);
+  void addDelay(StreamReception& stream, std::chrono::nanoseconds delay, bool first);
 
   DelayHistogram& delays_;
   std::uint32_t verifyEvery_;
+  DelaySource delaySource_;
   std::vector<StreamReception> streams_;
   std::vector<std::uint8_t> absSendTimeIds_;
   std::vector<std::uint64_t> expectedAtLastReport_;

@@ -27,12 +27,14 @@ double cpuShare(const StepResult& step, double cpuSeconds) {
 }
 
 json::object parameters(const Scenario& scenario) {
-  json::object parameters{{"video_bitrate_bps", scenario.video.bitrateBps},
-                          {"keyframe_interval_s", scenario.video.keyframeInterval.count()},
-                          {"audio_dtx", scenario.audio.dtx},
-                          {"settle_s", scenario.settle.count()},
-                          {"measure_s", scenario.measure.count()},
-                          {"verify_every", scenario.verifyEvery}};
+  json::object parameters{
+      {"video_bitrate_bps", scenario.video.bitrateBps},
+      {"keyframe_interval_s", scenario.video.keyframeInterval.count()},
+      {"audio_dtx", scenario.audio.dtx},
+      {"settle_s", scenario.settle.count()},
+      {"measure_s", scenario.measure.count()},
+      {"verify_every", scenario.verifyEvery},
+      {"delay_source", scenario.delaySource == DelaySource::kProbe ? "probe" : "abs-send-time"}};
   switch (scenario.kind) {
     case ScenarioKind::kRooms:
       parameters["rooms"] = scenario.rooms;

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sched.h>
 #include <spawn.h>
@@ -73,7 +74,22 @@ bool pinToCpu(pid_t pid, int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
-  return ::sched_setaffinity(pid, sizeof(set), &set) == 0;
+  if (pid == 0) {
+    return ::sched_setaffinity(0, sizeof(set), &set) == 0;
+  }
+  // sched_setaffinity(2) pins one thread: a server started earlier already has its workers, so
+  // every thread of /proc/<pid>/task is pinned (threads started later inherit it).
+  std::error_code error;
+  bool pinned = false;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", error)) {
+    const pid_t thread = static_cast<pid_t>(std::stol(task.path().filename().string()));
+    if (::sched_setaffinity(thread, sizeof(set), &set) != 0) {
+      return false;
+    }
+    pinned = true;
+  }
+  return pinned;
 }
 
 ServerProcess::ServerProcess(const std::string& chorusdPath, unsigned workers,

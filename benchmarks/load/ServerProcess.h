@@ -14,7 +14,8 @@ struct ProcessSample {
 };
 
 ProcessSample sampleProcess(pid_t pid);
-// Pins `pid` (0: this process) to one CPU; false where that CPU does not exist.
+// Pins `pid` (0: the calling thread; otherwise every thread of the process) to one CPU; false
+// where that CPU does not exist.
 bool pinToCpu(pid_t pid, int cpu);
 
 // A chorusd the harness starts for one run: dev_mode on (so tokens are minted with the public

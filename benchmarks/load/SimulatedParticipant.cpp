@@ -22,7 +22,7 @@ SimulatedParticipant::SimulatedParticipant(const TransportContext& context, Dela
                                            ParticipantConfig config)
     : config_(std::move(config)),
       signaling_(std::move(signaling)),
-      tracker_(delays, config_.verifyEvery),
+      tracker_(delays, config_.verifyEvery, config_.delaySource),
       publish_(context, nullptr, this),
       subscribe_(context, &tracker_, nullptr),
       // SSRCs unique in the process, so a mix-up between senders shows in the probes.
@@ -43,6 +43,7 @@ boost::asio::awaitable<void> SimulatedParticipant::run() {
       spec.audioSsrc = audioSsrc_;
       spec.videoSsrc = videoSsrc_;
       spec.videoRtxSsrc = videoSsrc_ + 1;
+      spec.candidate = publish_.localAddress();
       const std::string answer = co_await signaling_->publish(BrowserSdp::publishOffer(spec));
       const auto now = std::chrono::steady_clock::now();
       publish_.connect(BrowserSdp::remoteTransport(answer), now);
@@ -53,8 +54,8 @@ boost::asio::awaitable<void> SimulatedParticipant::run() {
     joinTime_ = std::chrono::steady_clock::now() - started_;
     while (config_.subscribe) {
       const SubscribeOffer offer = co_await signaling_->nextSubscribeOffer();
-      SubscribeAnswer answer =
-          BrowserSdp::answerSubscribe(offer.sdp, subscribe_.localIce(), subscribe_.fingerprint());
+      SubscribeAnswer answer = BrowserSdp::answerSubscribe(
+          offer.sdp, subscribe_.localIce(), subscribe_.fingerprint(), subscribe_.localAddress());
       tracker_.expect(answer.streams);
       co_await signaling_->answerSubscribe(offer.revision, std::move(answer.sdp));
       subscribe_.connect(answer.server, std::chrono::steady_clock::now());

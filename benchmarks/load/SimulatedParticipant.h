@@ -26,6 +26,7 @@ struct ParticipantConfig {
   AudioSourceConfig audio;
   VideoSourceConfig video;
   std::uint32_t verifyEvery = 16;
+  DelaySource delaySource = DelaySource::kAbsSendTime;
 };
 
 // One simulated browser: joins over its SignalingBackend, publishes audio and video on one

@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "benchmarks/load/JanusProcess.h"
 #include "benchmarks/load/LoadRun.h"
+#include "benchmarks/load/LoopbackFloor.h"
 #include "benchmarks/load/RunReport.h"
 
 namespace {
@@ -21,16 +23,19 @@ using std::chrono::seconds;
 
 constexpr std::string_view kUsage =
     "usage: chorus-bench --chorusd PATH | --server-pid PID --server-port PORT\n"
+    "         | --server janus (inside benchmarks/peers/janus/run-janus.sh)\n"
+    "         | --server none [--floor pairs|mesh] (the harness-to-harness floor)\n"
     "         [--preset NAME] [--scenario rooms|webinar|ramp|join-storm]\n"
     "         [--rooms R] [--participants P] [--subscribers S]\n"
     "         [--ramp-of rooms|subscribers] [--ramp-start N] [--ramp-step N] [--ramp-max-steps N]\n"
     "         [--loss-limit FRACTION] [--p99-limit-ms MS]\n"
     "         [--joins-per-second J] [--storm-s S] [--storm-rooms N]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
-    "         [--verify-every N] [--workers W] [--no-pin] [--single-core-limit PPS]\n"
-    "         [--out DIR] [--check]\n"
+    "         [--verify-every N] [--delay abs-send-time|probe] [--workers W] [--no-pin]\n"
+    "         [--single-core-limit PPS] [--out DIR] [--check]\n"
     "presets: quick rooms-small rooms-50x4 webinar-100 webinar-500 ramp-rooms ramp-webinar\n"
-    "         join-storm-50\n";
+    "         join-storm-50\n"
+    "--server janus and --server none run the rooms scenario only\n";
 
 Scenario preset(std::string_view name) {
   Scenario scenario;
@@ -173,6 +178,23 @@ int main(int argc, char** argv) {
       scenario.singleCoreLimit = std::stod(*value);
     }
     scenario.audio.dtx = option("--dtx") != nullptr;
+    const std::string server = option("--server") ? *option("--server") : "chorus";
+    if (server != "chorus" && server != "janus" && server != "none") {
+      throw std::invalid_argument("--server is chorus, janus or none");
+    }
+    // JanusSignaling maps the harness's rooms "bench-K" to run-janus.sh's rooms, and the floor
+    // has no server to hold a webinar or a storm: both run the rooms scenario only.
+    if (server != "chorus" && scenario.kind != ScenarioKind::kRooms) {
+      throw std::invalid_argument("--server janus and --server none run the rooms scenario only");
+    }
+    // Janus drops the publishers' abs-send-time: against it, delay comes from the payload.
+    const std::string delay =
+        option("--delay") ? *option("--delay") : (server == "janus" ? "probe" : "abs-send-time");
+    if (delay != "probe" && delay != "abs-send-time") {
+      throw std::invalid_argument("--delay is abs-send-time or probe");
+    }
+    scenario.delaySource = delay == "probe" ? chorus::bench::DelaySource::kProbe
+                                            : chorus::bench::DelaySource::kAbsSendTime;
     if (scenario.participantsPerRoom < 2 || scenario.rooms == 0 || scenario.subscribers == 0 ||
         scenario.rampStart == 0 || scenario.rampMaxSteps == 0 || scenario.joinsPerSecond == 0 ||
         scenario.stormRooms == 0 || scenario.stormDuration.count() <= 0) {
@@ -185,7 +207,18 @@ int main(int argc, char** argv) {
     target.pin = option("--no-pin") == nullptr;
     target.workers =
         option("--workers") ? static_cast<unsigned>(std::stoul(*option("--workers"))) : 1;
-    if (const auto* path = option("--chorusd")) {
+    if (server == "none") {
+      // No server process: the floor runs alone and reports like a run.
+    } else if (server == "janus") {
+      const auto janus = chorus::bench::JanusProcess::fromEnvironment(scenario.rooms);
+      target.kind = chorus::bench::ServerKind::kJanus;
+      target.pid = janus.pid;
+      target.httpPort = janus.wsPort;
+      target.workers = janus.eventLoops;
+      std::printf("janus: pid %d, ws port %u, rooms 1..%u, event_loops %u, cpus %s, srtp %s\n",
+                  static_cast<int>(janus.pid), janus.wsPort, janus.rooms, janus.eventLoops,
+                  janus.cpus.c_str(), janus.srtpProfiles.c_str());
+    } else if (const auto* path = option("--chorusd")) {
       target.chorusdPath = *path;
       target.logPath = out + "/chorusd.log";
     } else if (option("--server-pid") && option("--server-port")) {
@@ -196,7 +229,11 @@ int main(int argc, char** argv) {
       return 2;
     }
 
-    const auto result = chorus::bench::runScenario(scenario, target);
+    const auto result = server == "none"
+                            ? chorus::bench::runLoopbackFloor(
+                                  scenario, target.pin,
+                                  option("--floor") != nullptr && *option("--floor") == "mesh")
+                            : chorus::bench::runScenario(scenario, target);
     const std::string table = chorus::bench::RunReport::markdown(result);
     const std::string stem = out + "/chorus-bench-" +
                              std::string(chorus::bench::scenarioName(scenario.kind)) + "-" +

@@ -24,10 +24,10 @@
 # touched; the veth pair and everything else disappear with the namespace when the script ends.
 #
 # The command runs once Janus accepts WebSocket connections, with JANUS_WS_URL (ws://...),
-# JANUS_PID, JANUS_ROOMS, JANUS_LOG and JANUS_SRTP_PROFILES in its environment; its exit status
-# is the script's. Without a command Janus runs until the script is interrupted. Needs root, or
-# unprivileged user namespaces (`unshare --map-root-user`), util-linux's unshare, iproute2's ip,
-# a C++ compiler and the `janus` package (scripts/install-deps.sh --bench).
+# JANUS_PID, JANUS_ROOMS, JANUS_LOG, JANUS_SRTP_PROFILES, JANUS_EVENT_LOOPS and JANUS_CPUS in its
+# environment; its exit status is the script's. Without a command Janus runs until the script
+# is interrupted. Needs root, or unprivileged user namespaces (`unshare --map-root-user`),
+# util-linux's unshare, iproute2's ip, a C++ compiler and the `janus` package.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -171,7 +171,8 @@ echo "run-janus: Janus $(janus --version 2>/dev/null | sed -n 's/^Janus version:
   "rooms=1..$rooms, srtp_profiles=$srtp_profiles, log $log" >&2
 
 export JANUS_WS_URL="ws://127.0.0.1:$ws_port" JANUS_PID="$janus_pid" JANUS_ROOMS="$rooms" \
-  JANUS_LOG="$log" JANUS_SRTP_PROFILES="$srtp_profiles"
+  JANUS_LOG="$log" JANUS_SRTP_PROFILES="$srtp_profiles" JANUS_EVENT_LOOPS="$event_loops" \
+  JANUS_CPUS="${cpus:-all}"
 if [ ${#command[@]} -eq 0 ]; then
   wait "$janus_pid"
 else
