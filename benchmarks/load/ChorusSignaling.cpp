@@ -59,6 +59,12 @@ asio::awaitable<std::string> ChorusSignaling::publish(std::string offerSdp) {
   co_return std::string(result.at("sdp").as_string());
 }
 
+asio::awaitable<void> ChorusSignaling::stayConnected() {
+  for (;;) {
+    keepEvent(co_await receive());
+  }
+}
+
 asio::awaitable<SubscribeOffer> ChorusSignaling::nextSubscribeOffer() {
   while (offers_.empty()) {
     keepEvent(co_await receive());

@@ -36,6 +36,7 @@ class ChorusSignaling final : public SignalingBackend {
   boost::asio::awaitable<SubscribeOffer> nextSubscribeOffer() override;
   boost::asio::awaitable<void> answerSubscribe(std::int64_t revision,
                                                std::string answerSdp) override;
+  boost::asio::awaitable<void> stayConnected() override;
   void close() override;
 
  private:

@@ -99,6 +99,12 @@ asio::awaitable<std::string> JanusSignaling::publish(std::string offerSdp) {
   co_return std::string(answer->at("sdp").as_string());
 }
 
+asio::awaitable<void> JanusSignaling::stayConnected() {
+  for (;;) {
+    keepEvent(co_await receive());
+  }
+}
+
 asio::awaitable<SubscribeOffer> JanusSignaling::nextSubscribeOffer() {
   for (;;) {
     while (newFeeds_.empty()) {

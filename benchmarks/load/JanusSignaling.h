@@ -37,6 +37,7 @@ class JanusSignaling final : public SignalingBackend {
   boost::asio::awaitable<SubscribeOffer> nextSubscribeOffer() override;
   boost::asio::awaitable<void> answerSubscribe(std::int64_t revision,
                                                std::string answerSdp) override;
+  boost::asio::awaitable<void> stayConnected() override;
   void close() override;
 
   // Janus's room number for the harness's room name.

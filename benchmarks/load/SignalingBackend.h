@@ -31,6 +31,12 @@ class SignalingBackend {
   virtual boost::asio::awaitable<SubscribeOffer> nextSubscribeOffer() = 0;
   virtual boost::asio::awaitable<void> answerSubscribe(std::int64_t revision,
                                                        std::string answerSdp) = 0;
+  // Reads what the server sends, and lets it go, until the connection ends: a participant that
+  // receives nothing still keeps its signaling connection alive as a browser does. Chorus pings
+  // a silent connection and closes it when no pong comes (docs/signaling.md), and a WebSocket
+  // client answers pings only while it reads: a publisher that stopped reading was taken for
+  // gone and its media stopped for every subscriber.
+  virtual boost::asio::awaitable<void> stayConnected() = 0;
   // Ends the connection, which also ends whatever call is waiting on it.
   virtual void close() = 0;
 };

@@ -52,6 +52,9 @@ boost::asio::awaitable<void> SimulatedParticipant::run() {
       video_ = std::make_unique<SyntheticVideoSource>(config_.video, videoSsrc_, source, now);
     }
     joinTime_ = std::chrono::steady_clock::now() - started_;
+    if (!config_.subscribe) {
+      co_await signaling_->stayConnected();
+    }
     while (config_.subscribe) {
       const SubscribeOffer offer = co_await signaling_->nextSubscribeOffer();
       SubscribeAnswer answer = BrowserSdp::answerSubscribe(

@@ -14,6 +14,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include "server/log/Logging.h"
 #include "signaling/ws/SignalingProtocol.h"
 
 namespace chorus::server {
@@ -86,9 +87,11 @@ asio::awaitable<void> WebSocketSession<Stream>::readLoop(signaling::SignalingPro
   for (;;) {
     auto [readError, bytesRead] = co_await socket_.async_read(buffer, kUseTuple);
     if (readError) {
-      // Closed by the client, timed out, or over read_message_max (Beast has sent 1009).
+      // Closed by the client, timed out, or over read_message_max (Beast has sent 1009). Anything
+      // but a close the client asked for is worth a line: the participant's media will stop
+      // when its resume window ends.
       if (readError != websocket::error::closed) {
-        spdlog::debug("websocket_closed reason={}", readError.message());
+        spdlog::info("websocket_closed reason={}", logValue(readError.message()));
       }
       co_return;
     }
