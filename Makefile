@@ -1,5 +1,5 @@
 # The front door. CMake (CMakePresets.json) does the work; these targets only name it.
-.PHONY: all deps run test tsan bench bench-compare format lint clean
+.PHONY: all deps deps-bench run test tsan bench bench-compare format lint clean
 
 SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null)
 
@@ -7,6 +7,10 @@ all: test
 
 deps:
 	@scripts/install-deps.sh
+
+# The benchmarks' extra tools: Janus for the comparison, gnuplot for the plots.
+deps-bench:
+	@scripts/install-deps.sh --bench
 
 # Optimised build, then chorusd with the development configuration (dev_mode: the built-in
 # application and the demo page's token endpoint; never for production). Ctrl-C stops it.
@@ -30,7 +34,7 @@ tsan: deps
 # Micro-benchmarks, the forwarding benchmark through running shards and the standard load
 # presets (chorus-bench against chorusd), optimised build; the report (JSON, Markdown, PNG plots)
 # goes to build/release/bench-report/. About 4 minutes on 2 cores, after the build.
-bench: deps
+bench: deps-bench
 	cmake --preset release >/dev/null
 	cmake --build --preset release --target chorus-microbench chorus-forwarding-bench chorusd \
 	    chorus-bench
@@ -38,7 +42,7 @@ bench: deps
 
 # The same `rooms` scenario against Chorus and then Janus VideoRoom (in a private network
 # namespace), beside the harness-to-harness floor: build/release/bench-compare/comparison.md.
-bench-compare:
+bench-compare: deps-bench
 	scripts/bench-compare.sh
 
 format:
