@@ -163,9 +163,15 @@ double totalDrops(const std::string& metrics) {
 
 // Truncated, oversized, wrongly typed and random datagrams of every kind a media port sees:
 // none crashes the server, every one is dropped with a reason, memory does not grow.
-TEST_F(ChorusdTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrowingMemory) {
+// AddressSanitizer keeps freed memory in a quarantine of up to 256 MiB, so the resident size of
+// an ASan build grows with every /metrics reply the test polls for, not only with leaks; the
+// quarantine is kept small for this server so that the growth measured is chorusd's own (about
+// 6 MiB here, the packet pools' pages touched for the first time).
+TEST(ChorusdMemoryTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrowingMemory) {
+  ChorusdProcess chorusd(testFlags(), {"ASAN_OPTIONS=quarantine_size_mb=1"});
+  const std::uint16_t port = chorusd.httpPort();
   std::uint16_t mediaPort = 0;
-  std::istringstream output(chorusd_.output());
+  std::istringstream output(chorusd.output());
   for (std::string line; std::getline(output, line) && mediaPort == 0;) {
     if (line.find("worker_started") != std::string::npos) {
       mediaPort = static_cast<std::uint16_t>(std::stoi(fieldOf(line, "media_port")));
@@ -173,7 +179,7 @@ TEST_F(ChorusdTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrow
   }
   ASSERT_NE(mediaPort, 0);
   const auto residentBefore =
-      prometheusSample(httpGet(port_, "/metrics").body, "process_resident_memory_bytes");
+      prometheusSample(httpGet(port, "/metrics").body, "process_resident_memory_bytes");
   // NOLINTNEXTLINE(cert-msc32-c,cert-msc51-cpp): a fixed seed, so a failure can be replayed
   std::mt19937 random(20261126);
   // First-byte ranges of RFC 7983: STUN, DTLS, RTP/RTCP, and the rest.
@@ -198,14 +204,14 @@ TEST_F(ChorusdTest, MalformedDatagramsOfEveryKindAreDroppedAndCountedWithoutGrow
     }
     // Pace the bursts so the kernel's buffer is not what is being tested.
     for (int attempt = 0; attempt < 500; ++attempt) {
-      metrics = httpGet(port_, "/metrics").body;
+      metrics = httpGet(port, "/metrics").body;
       if (totalDrops(metrics) >= sent) {
         break;
       }
     }
   }
   EXPECT_EQ(totalDrops(metrics), sent) << metrics;
-  EXPECT_EQ(httpGet(port_, "/healthz").status, 200);
+  EXPECT_EQ(httpGet(port, "/healthz").status, 200);
   const auto residentAfter = prometheusSample(metrics, "process_resident_memory_bytes");
   ASSERT_TRUE(residentBefore && residentAfter);
   EXPECT_LT(*residentAfter - *residentBefore, 16.0 * 1024 * 1024);
