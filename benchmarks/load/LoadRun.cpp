@@ -94,29 +94,30 @@ void printStep(const Scenario& scenario, unsigned number, const StepResult& step
   (void)std::fflush(stdout);
 }
 
+// The fixed-load scenarios: once media flows, one measured step at `load`, then the accounting.
+asio::awaitable<void> measureOneStep(LoadSession& session, const Scenario& scenario, unsigned load,
+                                     RunResult& result) {
+  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
+  StepResult step = co_await session.measureFor(scenario.measure, label(scenario), 1, 0);
+  step.load = load;
+  printStep(scenario, 1, step);
+  result.steps.push_back(step);
+  co_await session.finish(result);
+}
+
 asio::awaitable<void> runRoomsBody(LoadSession& session, const Scenario& scenario,
                                    RunResult& result) {
   for (unsigned room = 0; room < scenario.rooms; ++room) {
     co_await addRoom(session, scenario, room);
   }
-  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
-  StepResult step = co_await session.measureFor(scenario.measure, label(scenario), 1, 0);
-  step.load = scenario.rooms;
-  printStep(scenario, 1, step);
-  result.steps.push_back(step);
-  co_await session.finish(result);
+  co_await measureOneStep(session, scenario, scenario.rooms, result);
 }
 
 asio::awaitable<void> runWebinarBody(LoadSession& session, const Scenario& scenario,
                                      RunResult& result) {
   co_await addWebinarPublisher(session, scenario, "webinar");
   co_await addSubscribers(session, scenario, "webinar", scenario.subscribers);
-  co_await announceFlowing(session, scenario, 0, kFlowingTimeout);
-  StepResult step = co_await session.measureFor(scenario.measure, label(scenario), 1, 0);
-  step.load = scenario.subscribers;
-  printStep(scenario, 1, step);
-  result.steps.push_back(step);
-  co_await session.finish(result);
+  co_await measureOneStep(session, scenario, scenario.subscribers, result);
 }
 
 // Adds load step by step; the first step that does not hold ends the ramp, and the one before
