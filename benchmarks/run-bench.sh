@@ -43,10 +43,13 @@ echo "== micro-benchmarks (load average $(load))"
 micro_load=$(load)
 "$microbench" --benchmark_min_time=0.1 --benchmark_out="$report/microbench.json" \
   --benchmark_out_format=json | tee "$report/microbench.txt"
-# The single-core limit of issue 8: SRTP unprotect + protect per forwarded packet, no routing,
-# no system call. S = 4 is closest to a room of 4 (3 copies per packet), 16 to a webinar.
-limit4=$(items_per_second "$report/microbench.json" transportUnprotectProtect/4)
-limit16=$(items_per_second "$report/microbench.json" transportUnprotectProtect/16)
+# The single-core limit of issue 8: SRTP unprotect + protect + send (sendmmsg batches of 32 on
+# loopback) per forwarded packet, no routing. S = 4 is closest to a room of 4 (3 copies per
+# packet), 16 to a webinar. Without the send, for comparison: transportUnprotectProtect.
+limit4=$(items_per_second "$report/microbench.json" transportUnprotectProtectSend/4)
+limit16=$(items_per_second "$report/microbench.json" transportUnprotectProtectSend/16)
+crypto4=$(items_per_second "$report/microbench.json" transportUnprotectProtect/4)
+crypto16=$(items_per_second "$report/microbench.json" transportUnprotectProtect/16)
 
 echo "== forwarding through running shards (load average $(load))"
 forwarding_load=$(load)
@@ -90,8 +93,9 @@ elapsed=$(($(date +%s) - started))
   echo
   machine
   echo "- total time: $((elapsed / 60)) min $((elapsed % 60)) s"
-  echo "- single-core limit (transportUnprotectProtect, forwarded packets/s): S=4 $limit4," \
-    "S=16 $limit16"
+  echo "- single-core limit (transportUnprotectProtectSend: SRTP unprotect + protect + send," \
+    "forwarded packets/s): S=4 $limit4, S=16 $limit16"
+  echo "- the same without the send (transportUnprotectProtect): S=4 $crypto4, S=16 $crypto16"
   echo
   echo "## Micro-benchmarks (load average $micro_load)"
   echo

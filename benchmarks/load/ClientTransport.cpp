@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "benchmarks/load/ArrivalTime.h"
 #include "benchmarks/load/ReceiveTracker.h"
 #include "media/security/DtlsCertificate.h"
 #include "media/wire/PacketKind.h"
@@ -28,6 +29,7 @@ ClientTransport::ClientTransport(const TransportContext& context, ReceiveTracker
       endpoint_(context.io,
                 boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0),
                 kSocketBufferBytes, context.pool, context.counters, *this) {
+  endpoint_.stampArrivals();
   endpoint_.start();
 }
 
@@ -95,7 +97,7 @@ void ClientTransport::onDatagram(media::PacketRef& packet, const media::SocketAd
     return;
   }
   const auto bytes = packet->data();
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = arrivalTime(*packet);
   const media::PacketKind kind = media::classifyPacket(bytes);
   if (kind == media::PacketKind::kStun && answerCheck(bytes, from)) {
     return;

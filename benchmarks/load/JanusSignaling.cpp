@@ -52,7 +52,10 @@ JanusSignaling::JanusSignaling(asio::any_io_executor executor, asio::ip::tcp::en
 
 std::int64_t JanusSignaling::roomNumber(const std::string& room) {
   const auto dash = room.rfind('-');
-  return std::stoll(room.substr(dash == std::string::npos ? 0 : dash + 1)) + 1;
+  if (dash == std::string::npos) {
+    return 1;
+  }
+  return std::stoll(room.substr(dash + 1)) + 1;
 }
 
 asio::awaitable<void> JanusSignaling::join(std::string room, std::string user) {

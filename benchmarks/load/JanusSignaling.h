@@ -30,8 +30,8 @@ class JanusSignaling final : public SignalingBackend {
  public:
   JanusSignaling(boost::asio::any_io_executor executor, boost::asio::ip::tcp::endpoint server);
 
-  // `room` is the harness's name "bench-K": Janus room K + 1 (run-janus.sh --rooms writes
-  // rooms 1..N).
+  // `room` is the harness's name: "bench-K" (rooms, ramp) and "storm-K" (join-storm) are
+  // Janus room K + 1, "webinar" room 1 (run-janus.sh --rooms writes rooms 1..N).
   boost::asio::awaitable<void> join(std::string room, std::string user) override;
   boost::asio::awaitable<std::string> publish(std::string offerSdp) override;
   boost::asio::awaitable<SubscribeOffer> nextSubscribeOffer() override;

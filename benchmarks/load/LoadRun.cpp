@@ -75,6 +75,7 @@ asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scena
 
 asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scenario,
                                       std::size_t from, Clock::duration timeout) {
+  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   const bool flowing = co_await session.waitFlowing(from, timeout);
   std::printf("%s %zu participants: %s; settling %llds\n", label(scenario).c_str(), session.size(),
               flowing ? "joined, every stream flowing" : "NOT every stream flowing",
@@ -218,6 +219,22 @@ std::unique_ptr<SignalingBackend> signalingFor(ServerKind kind, asio::any_io_exe
 }
 
 }  // namespace
+
+std::size_t roomsUsed(const Scenario& scenario) {
+  switch (scenario.kind) {
+    case ScenarioKind::kRooms:
+      return scenario.rooms;
+    case ScenarioKind::kRamp:
+      return scenario.rampOf == RampOf::kRooms
+                 ? scenario.rampStart + std::size_t{scenario.rampStep} * (scenario.rampMaxSteps - 1)
+                 : 1;
+    case ScenarioKind::kWebinar:
+      return 1;
+    case ScenarioKind::kJoinStorm:
+      return scenario.stormRooms;
+  }
+  return 0;
+}
 
 std::string_view scenarioName(ScenarioKind kind) {
   switch (kind) {

@@ -166,6 +166,9 @@ struct RunResult {
   bool agreed() const;
 };
 
+// How many rooms the scenario ever uses (a Janus run needs them configured beforehand).
+std::size_t roomsUsed(const Scenario& scenario);
+
 // Starts the server when asked to, pins, runs the scenario, returns what it measured.
 RunResult runScenario(const Scenario& scenario, const ServerTarget& target);
 RunResult runRooms(const RoomsScenario& scenario, const ServerTarget& target);

@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "benchmarks/load/ArrivalTime.h"
 #include "benchmarks/load/BrowserSdp.h"
 #include "benchmarks/load/MediaSink.h"
 #include "benchmarks/load/ServerProcess.h"
@@ -34,6 +35,7 @@ constexpr std::size_t kSocketBufferBytes = std::size_t{1} << 20U;
 constexpr std::size_t kSlotsPerSocket = 2 * server::UdpEndpoint::kBatch + 8;
 
 asio::awaitable<void> waitFor(Clock::duration duration) {
+  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
   co_await timer.async_wait(asio::use_awaitable);
 }
@@ -80,6 +82,7 @@ class FloorMember final : private MediaSink, private server::DatagramReceiver {
         audio_(scenario.audio, audioSsrc(index), {index, &transportSequence_}, Clock::now()),
         video_(scenario.video, audioSsrc(index) + 1, {index, &transportSequence_}, Clock::now()) {
     sender_.start();
+    receiver_.stampArrivals();
     receiver_.start();
   }
 
@@ -132,7 +135,7 @@ class FloorMember final : private MediaSink, private server::DatagramReceiver {
 
   void onDatagram(media::PacketRef& packet, const media::SocketAddress& /*from*/) override {
     const auto bytes = packet->data();
-    const auto now = Clock::now().time_since_epoch();
+    const auto now = arrivalTime(*packet).time_since_epoch();
     if (media::classifyPacket(bytes) != media::PacketKind::kRtp) {
       return;
     }

@@ -35,7 +35,7 @@ constexpr std::string_view kUsage =
     "         [--single-core-limit PPS] [--out DIR] [--check]\n"
     "presets: quick rooms-small rooms-50x4 webinar-100 webinar-500 ramp-rooms ramp-webinar\n"
     "         join-storm-50\n"
-    "--server janus and --server none run the rooms scenario only\n";
+    "--server none runs the rooms scenario only\n";
 
 Scenario preset(std::string_view name) {
   Scenario scenario;
@@ -182,10 +182,9 @@ int main(int argc, char** argv) {
     if (server != "chorus" && server != "janus" && server != "none") {
       throw std::invalid_argument("--server is chorus, janus or none");
     }
-    // JanusSignaling maps the harness's rooms "bench-K" to run-janus.sh's rooms, and the floor
-    // has no server to hold a webinar or a storm: both run the rooms scenario only.
-    if (server != "chorus" && scenario.kind != ScenarioKind::kRooms) {
-      throw std::invalid_argument("--server janus and --server none run the rooms scenario only");
+    // The floor has no server to hold a webinar, a ramp or a storm.
+    if (server == "none" && scenario.kind != ScenarioKind::kRooms) {
+      throw std::invalid_argument("--server none runs the rooms scenario only");
     }
     // Janus drops the publishers' abs-send-time: against it, delay comes from the payload.
     const std::string delay =
@@ -210,7 +209,8 @@ int main(int argc, char** argv) {
     if (server == "none") {
       // No server process: the floor runs alone and reports like a run.
     } else if (server == "janus") {
-      const auto janus = chorus::bench::JanusProcess::fromEnvironment(scenario.rooms);
+      const auto janus = chorus::bench::JanusProcess::fromEnvironment(
+          static_cast<unsigned>(chorus::bench::roomsUsed(scenario)));
       target.kind = chorus::bench::ServerKind::kJanus;
       target.pid = janus.pid;
       target.httpPort = janus.wsPort;

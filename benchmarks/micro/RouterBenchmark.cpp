@@ -6,20 +6,25 @@
 // Every benchmark does what a shard does per packet except the system calls: the datagram is
 // copied into a pool slot (standing in for recvmmsg), unprotected, routed, and each copy for a
 // subscriber is protected under that subscriber's own SrtpSession; sendmmsg is left out in
-// all of them (docs/benchmarks.md, "Sending UDP on loopback", has its cost). items_processed
+// all of them but transportUnprotectProtectSend, the limit with the send system call included
+// (docs/benchmarks.md, "Sending UDP on loopback", has its cost alone). items_processed
 // counts forwarded packets. routerVsTransportPaired runs both paths in the same iteration and
 // reports their ratio (routerShare), the figure the issue asks for.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
 #include <memory>
+#include <netinet/in.h>
 #include <span>
+#include <sys/socket.h>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "benchmarks/micro/LoopbackPair.h"
 #include "media/routing/Router.h"
 #include "media/routing/ShardLink.h"
 #include "media/security/SrtpContext.h"
@@ -155,21 +160,38 @@ class SealedPublisher {
 };
 
 // (a) The single-core limit: per packet received one unprotect, then per subscriber a copy of
-// the plain packet into a send buffer and one protect. No routing at all.
+// the plain packet into a send buffer and one protect. No routing at all. With `send`, each
+// protected copy also goes out: queued into a sendmmsg batch of 32 datagrams (a shard's
+// UdpEndpoint::kBatch) to a loopback socket, sent when the batch is full, as a shard sends.
 class TransportOnly {
  public:
-  explicit TransportOnly(std::size_t subscribers) {
+  static constexpr std::size_t kSendBatch = 32;
+
+  TransportOnly(std::size_t subscribers, bool send) : send_(send) {
     for (std::size_t i = 0; i < subscribers; ++i) {
       sessions_.push_back(std::make_unique<SrtpSession>(keysFor(kFirstSubscriber + i)));
+    }
+    target_ = loopback_.target();
+    for (std::size_t i = 0; i < kSendBatch; ++i) {
+      vectors_[i].iov_base = sending_[i].data();
+      headers_[i].msg_hdr.msg_name = &target_;
+      headers_[i].msg_hdr.msg_namelen = sizeof(target_);
+      headers_[i].msg_hdr.msg_iov = &vectors_[i];
+      headers_[i].msg_hdr.msg_iovlen = 1;
     }
   }
 
   void receive(benchmark::State& state) {
     const std::size_t length = publisher_.receive(state, received_);
     for (const auto& session : sessions_) {
+      std::span<std::uint8_t> buffer = sending_[queued_];
       std::copy(received_.begin(), received_.begin() + static_cast<std::ptrdiff_t>(length),
-                sending_.begin());
-      benchmark::DoNotOptimize(session->protectRtp(sending_, length));
+                buffer.begin());
+      vectors_[queued_].iov_len = session->protectRtp(buffer, length).length;
+      if (send_ && ++queued_ == kSendBatch) {
+        sendmmsg(loopback_.sender(), headers_.data(), kSendBatch, 0);
+        queued_ = 0;
+      }
     }
     forwarded_ += sessions_.size();
   }
@@ -178,21 +200,37 @@ class TransportOnly {
   std::chrono::nanoseconds sealingTime() const { return publisher_.sealingTime(); }
 
  private:
+  bool send_;
   SealedPublisher publisher_;
   std::vector<std::unique_ptr<SrtpSession>> sessions_;
   std::vector<std::uint8_t> received_ = std::vector<std::uint8_t>(PacketSlot::kCapacity);
-  std::vector<std::uint8_t> sending_ = std::vector<std::uint8_t>(PacketSlot::kCapacity);
+  std::array<std::array<std::uint8_t, PacketSlot::kCapacity>, kSendBatch> sending_{};
+  chorus::bench::LoopbackPair loopback_;
+  sockaddr_in target_{};
+  std::array<iovec, kSendBatch> vectors_{};
+  std::array<mmsghdr, kSendBatch> headers_{};
+  std::size_t queued_ = 0;
   std::uint64_t forwarded_ = 0;
 };
 
 void transportUnprotectProtect(benchmark::State& state) {
-  TransportOnly transport(subscribersOf(state));
+  TransportOnly transport(subscribersOf(state), false);
   for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
     transport.receive(state);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(transport.forwarded()));
 }
 BENCHMARK(transportUnprotectProtect)->Arg(1)->Arg(4)->Arg(16);
+
+// Issue 8's single-core limit: SRTP unprotect + protect + send per forwarded packet.
+void transportUnprotectProtectSend(benchmark::State& state) {
+  TransportOnly transport(subscribersOf(state), true);
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): benchmark idiom
+    transport.receive(state);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(transport.forwarded()));
+}
+BENCHMARK(transportUnprotectProtectSend)->Arg(4)->Arg(16);
 
 // A shard's side of the router as WebRtcTransport::protectAndSend does it, minus the send:
 // every packet is protected under its transport's session, then its slot goes back to the pool.
@@ -386,7 +424,7 @@ constexpr std::size_t kPairedChunk = 64;
 void routerVsTransportPaired(benchmark::State& state) {
   const std::size_t subscribers = subscribersOf(state);
   const auto shards = static_cast<std::size_t>(state.range(1));
-  TransportOnly transport(subscribers);
+  TransportOnly transport(subscribers, false);
   Room room(shards, shards - 1, subscribers);
   std::chrono::nanoseconds transportTime{};
   std::chrono::nanoseconds routerTime{};

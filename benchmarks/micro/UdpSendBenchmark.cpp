@@ -2,50 +2,22 @@
 // sendto per datagram against sendmmsg batches. The forwarding core is later judged against it.
 // The receiving socket is never read, so once its buffer is full the kernel drops on delivery;
 // the sender's cost (the syscall, the copy, the loopback path) is what is measured.
-#include <arpa/inet.h>
 #include <array>
 #include <cstdint>
 #include <netinet/in.h>
 #include <netinet/udp.h>
-#include <stdexcept>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include "benchmarks/micro/LoopbackPair.h"
+
 namespace {
 
+using chorus::bench::LoopbackPair;
+
 constexpr std::size_t kPayload = 1200;
-
-class LoopbackPair {
- public:
-  LoopbackPair()
-      : sender_(socket(AF_INET, SOCK_DGRAM, 0)), receiver_(socket(AF_INET, SOCK_DGRAM, 0)) {
-    sockaddr_in any{};
-    any.sin_family = AF_INET;
-    any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(target_);
-    if (bind(receiver_, reinterpret_cast<sockaddr*>(&any), sizeof(any)) != 0 ||
-        getsockname(receiver_, reinterpret_cast<sockaddr*>(&target_), &length) != 0) {
-      throw std::runtime_error("cannot bind a loopback UDP socket");
-    }
-  }
-  ~LoopbackPair() {
-    close(sender_);
-    close(receiver_);
-  }
-  LoopbackPair(const LoopbackPair&) = delete;
-  LoopbackPair& operator=(const LoopbackPair&) = delete;
-
-  int sender() const { return sender_; }
-  const sockaddr_in& target() const { return target_; }
-
- private:
-  int sender_;
-  int receiver_;
-  sockaddr_in target_{};
-};
 
 void sendtoOnePerCall(benchmark::State& state) {
   const LoopbackPair pair;

@@ -20,6 +20,10 @@ struct PacketSlot {
   // While the slot is handed to other shards read-only: how many have not given it back yet.
   // Only the owning shard's thread touches it (media/routing/Router).
   std::uint32_t holders = 0;
+  // When the kernel received the datagram (CLOCK_REALTIME, ns since the epoch), from
+  // SO_TIMESTAMPNS on sockets that ask for it (server/net's UdpEndpoint::stampArrivals); 0
+  // otherwise.
+  std::int64_t arrivalRealtimeNs = 0;
 
   std::span<std::uint8_t> data() { return {bytes.data(), length}; }
   std::span<const std::uint8_t> data() const { return {bytes.data(), length}; }

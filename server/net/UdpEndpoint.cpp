@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <netinet/in.h>
 
 #include "server/net/Sockaddr.h"
@@ -37,6 +38,11 @@ UdpEndpoint::UdpEndpoint(boost::asio::io_context& context,
 
 void UdpEndpoint::start() {
   waitReadable();
+}
+
+void UdpEndpoint::stampArrivals() {
+  const int enable = 1;
+  setsockopt(socket_.native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &enable, sizeof(enable));
 }
 
 void UdpEndpoint::waitReadable() {
@@ -89,7 +95,7 @@ void UdpEndpoint::onReadable() {
     }
     for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
       const mmsghdr& header = receive_.headers[i];
-      countKernelDrops(header);
+      readControlMessages(header, *receive_.packets[i]);
       if ((header.msg_hdr.msg_flags & MSG_TRUNC) != 0) {
         counters_.countDrop(media::DropReason::kTruncated);
         continue;
@@ -115,12 +121,17 @@ void UdpEndpoint::discardOne() noexcept {
 }
 
 // SO_RXQ_OVFL: the kernel reports, with each datagram, how many it has dropped on this socket
-// so far for want of buffer space.
-void UdpEndpoint::countKernelDrops(const mmsghdr& header) noexcept {
+// so far for want of buffer space. SO_TIMESTAMPNS, where asked for: when the datagram arrived.
+void UdpEndpoint::readControlMessages(const mmsghdr& header, media::PacketSlot& slot) noexcept {
+  slot.arrivalRealtimeNs = 0;
   msghdr message = header.msg_hdr;
   for (cmsghdr* control = CMSG_FIRSTHDR(&message); control != nullptr;
        control = CMSG_NXTHDR(&message, control)) {
-    if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SO_RXQ_OVFL) {
+    if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SO_TIMESTAMPNS) {
+      timespec stamp{};
+      std::memcpy(&stamp, CMSG_DATA(control), sizeof(stamp));
+      slot.arrivalRealtimeNs = std::int64_t{stamp.tv_sec} * 1'000'000'000 + stamp.tv_nsec;
+    } else if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SO_RXQ_OVFL) {
       std::uint32_t dropped = 0;
       std::memcpy(&dropped, CMSG_DATA(control), sizeof(dropped));
       if (dropped != kernelDropsSeen_) {

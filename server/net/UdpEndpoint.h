@@ -37,6 +37,10 @@ class UdpEndpoint {
               DatagramReceiver& receiver);
 
   void start();
+  // Has the kernel stamp each datagram's arrival (SO_TIMESTAMPNS) into its slot's
+  // arrivalRealtimeNs: a load client measures delay from the arrival, not from when its busy
+  // loop got round to reading.
+  void stampArrivals();
   boost::asio::ip::udp::endpoint localEndpoint() const { return socket_.local_endpoint(); }
 
   // Queues `packet` for `to`; sends the batch when full. A full kernel buffer drops and counts.
@@ -49,7 +53,7 @@ class UdpEndpoint {
     std::array<iovec, kBatch> vectors{};
     std::array<sockaddr_storage, kBatch> from{};
     std::array<media::PacketRef, kBatch> packets;
-    // Room for one SO_RXQ_OVFL control message per datagram.
+    // Room for one SO_RXQ_OVFL and one SO_TIMESTAMPNS control message per datagram.
     std::array<std::array<std::uint8_t, 64>, kBatch> control{};
   };
   struct Send {
@@ -65,7 +69,8 @@ class UdpEndpoint {
   // Refills empty receive slots from the pool; returns how many slots are ready, packed first.
   std::size_t prepareReceive() noexcept;
   void discardOne() noexcept;
-  void countKernelDrops(const mmsghdr& header) noexcept;
+  // Counts kernel drops (SO_RXQ_OVFL) and keeps the arrival stamp (SO_TIMESTAMPNS) in `slot`.
+  void readControlMessages(const mmsghdr& header, media::PacketSlot& slot) noexcept;
 
   boost::asio::ip::udp::socket socket_;
   media::PacketPool& pool_;
