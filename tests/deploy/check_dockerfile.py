@@ -235,18 +235,20 @@ def check_healthcheck(docker, chorusd, source):
                               CHORUS_WORKERS_COUNT="1",
                               CHORUS_HTTP_WEB_ROOT=str(source / "web"))
     server = subprocess.Popen([chorusd], env=server_environment, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+                              stderr=subprocess.STDOUT)
     try:
+        # Raw reads: a buffered readline would keep lines select() no longer sees.
         deadline = time.monotonic() + 60
-        ready = False
-        while not ready and time.monotonic() < deadline:
+        output = b""
+        while b"chorusd_ready" not in output and time.monotonic() < deadline:
             readable, _, _ = select.select([server.stdout], [], [], 1)
             if readable:
-                line = server.stdout.readline()
-                if not line:
+                chunk = os.read(server.stdout.fileno(), 65536)
+                if not chunk:
                     break
-                ready = "chorusd_ready" in line
-        if check(ready, "chorusd did not start"):
+                output += chunk
+        ready = b"chorusd_ready" in output
+        if check(ready, f"chorusd did not start: {output[-2000:].decode(errors='replace')}"):
             passed = subprocess.run(command, env=environment, capture_output=True, timeout=10,
                                     check=False)
             check(passed.returncode == 0,

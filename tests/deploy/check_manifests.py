@@ -222,9 +222,7 @@ def check_tree(name, resources, args, known, findings, docker):
     # Services, the Ingress and the ServiceMonitor reach the control port.
     services = {s["metadata"]["name"]: s for s in resources if s["kind"] == "Service"}
     for service in services.values():
-        findings.check(all(service["spec"]["selector"].get(k) == v
-                           for k, v in service["spec"]["selector"].items())
-                       and service["spec"]["selector"].items() <= pod_labels.items(),
+        findings.check(service["spec"]["selector"].items() <= pod_labels.items(),
                        f"{where}: Service {service['metadata']['name']} does not select the pods")
         for port in service["spec"]["ports"]:
             findings.check(resolve_port(container, port["targetPort"]) == http_port,
