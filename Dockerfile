@@ -31,6 +31,7 @@ FROM debian:12-slim
 # What `ldd chorusd` lists, by package (`dpkg -S`); the test checks the two agree.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        libboost-container1.81.0 \
         libboost-json1.81.0 \
         libc6 \
         libfmt9 \
@@ -38,10 +39,8 @@ RUN apt-get update \
         libicu72 \
         libprometheus-cpp-core1.0 \
         libspdlog1.10 \
-        libsrtp2-1 \
         libssl3 \
         libstdc++6 \
-        libusrsctp2 \
         libyaml-cpp0.7 \
         zlib1g \
     && rm -rf /var/lib/apt/lists/*

@@ -97,7 +97,8 @@ def strategic_merge(original, patch):
             result.pop(key, None)
         elif isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = strategic_merge(result[key], value)
-        elif isinstance(value, list) and isinstance(result.get(key), list) and merge_key(key, value):
+        elif isinstance(value, list) and isinstance(result.get(key), list) and \
+                merge_key(key, value):
             result[key] = merge_list(result[key], value, merge_key(key, value))
         else:
             result[key] = copy.deepcopy(value)
