@@ -3,12 +3,16 @@
 # Idempotent: a second run with everything present does nothing and needs no network.
 #
 #   scripts/install-deps.sh              build and test dependencies (the default)
-#   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage)
+#   scripts/install-deps.sh --build-only what compiling chorusd needs (the Docker build stage):
+#                                        no browsers, node or npm packages, test or lint tools
 #   scripts/install-deps.sh --bench      the default, plus Debian's Janus (`janus`, 1.1.2 in
 #                                        bookworm) for the side-by-side benchmark
 #                                        (benchmarks/peers/janus/); its system service is kept
 #                                        from starting and disabled: the benchmark runs its own;
 #                                        and gnuplot-nox for `make bench`'s plots
+#   scripts/install-deps.sh --dry-run [option]
+#                                        prints the Debian packages that option wants, one a
+#                                        line, installed or not, and changes nothing
 #
 # The browser tests (tests/e2e) also need node, npm, chromium and firefox-esr, `unshare` and `ip`
 # for their private network namespace, and their npm packages as tests/e2e/package-lock.json
@@ -19,11 +23,16 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 mode=all
+dry_run=false
+if [ "${1:-}" = --dry-run ]; then
+  dry_run=true
+  shift
+fi
 case "${1:-}" in
   "") ;;
   --build-only) mode=build ;;
   --bench) mode=bench ;;
-  -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
   *) echo "install-deps: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
 
@@ -40,6 +49,7 @@ test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-format-14 clang-tidy-14
   iproute2 util-linux
+  python3-yaml yamllint
 )
 
 # Only for `--bench`: the comparison with Janus VideoRoom (issue 8) and the plots of the load
@@ -62,6 +72,13 @@ if [ "$mode" != build ]; then
 fi
 if [ "$mode" = bench ]; then
   wanted+=("${bench_packages[@]}")
+fi
+
+# The Dockerfile's build stage runs `--build-only`; tests/deploy checks this list against the
+# archive with `--dry-run --build-only`.
+if [ "$dry_run" = true ]; then
+  printf '%s\n' "${wanted[@]}"
+  exit 0
 fi
 
 missing=()
