@@ -93,7 +93,6 @@ asio::awaitable<std::string> JanusSignaling::publish(std::string offerSdp) {
       {"janus", "message"},
       {"body", json::object{{"request", "configure"}, {"audio", true}, {"video", true}}},
       {"jsep", jsep("offer", std::move(offerSdp))}};
-  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   const json::object reply = co_await call(std::move(configure), publisherHandle_);
   const json::value* answer = reply.if_contains("jsep");
   if (answer == nullptr) {

@@ -75,7 +75,6 @@ asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scena
 
 asio::awaitable<void> announceFlowing(LoadSession& session, const Scenario& scenario,
                                       std::size_t from, Clock::duration timeout) {
-  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   const bool flowing = co_await session.waitFlowing(from, timeout);
   std::printf("%s %zu participants: %s; settling %llds\n", label(scenario).c_str(), session.size(),
               flowing ? "joined, every stream flowing" : "NOT every stream flowing",

@@ -35,7 +35,6 @@ constexpr std::size_t kSocketBufferBytes = std::size_t{1} << 20U;
 constexpr std::size_t kSlotsPerSocket = 2 * server::UdpEndpoint::kBatch + 8;
 
 asio::awaitable<void> waitFor(Clock::duration duration) {
-  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
   co_await timer.async_wait(asio::use_awaitable);
 }
