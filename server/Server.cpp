@@ -177,8 +177,12 @@ void Server::collectAudioLevels() {
     for (std::size_t index = 0; index < shards_.size(); ++index) {
       Shard& shard = shards_.shard(index);
       boost::asio::post(shard.context(), [this, &shard] {
-        boost::asio::post(control_, [this, levels = shard.router().takeAudioLevels()] {
+        boost::asio::post(control_, [this, levels = shard.router().takeAudioLevels(),
+                                     firsts = shard.router().takeFirstForwards()] {
           rooms_.onAudioLevels(levels);
+          for (const media::Router::FirstForward& first : firsts) {
+            rooms_.onFirstMedia(first.subscriber, first.at);
+          }
         });
       });
     }

@@ -47,7 +47,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   void onSignal(int signal);
   // Resume windows and empty rooms' grace periods, checked every second.
   void tickRooms();
-  // Asks every worker for its audio levels twice a second, for the rooms' active speakers.
+  // Asks every worker for its audio levels twice a second, for the rooms' active speakers, and
+  // for the first packets it forwarded to subscribers, for the join-to-first-media latency.
   void collectAudioLevels();
   // TransportEvents, from the shards' threads: handed to the rooms on the control thread.
   void onTransportConnected(TransportId id) override;

@@ -21,15 +21,15 @@ namespace {
 // The SSRC the server's own feedback carries as its sender (RFC 4585 §6.1: a receiver that
 // sends no media still names itself; browsers do not check it).
 constexpr std::uint32_t kServerSsrc = 0x43484F52;  // "CHOR"
+// RFC 3550 §6.4.1: the fraction lost is a fixed-point number with the binary point at its left.
+constexpr double kFractionScale = 256;
 
 }  // namespace
 
 Router::Router(std::size_t shard, PacketPool& pool, RouterSink& sink)
-    : shard_(shard),
-      pool_(pool),
-      sink_(sink),
-      keptBudget_(pool.capacity() / 2),
-      links_(shard + 1) {}
+    : shard_(shard), pool_(pool), sink_(sink), keptBudget_(pool.capacity() / 2), links_(shard + 1) {
+  firstForwards_.reserve(kMaxFirstForwards);
+}
 
 void Router::connect(std::size_t peer, ShardLink& outbound, ShardLink& inbound) {
   links_.resize(std::max(links_.size(), peer + 1));
@@ -175,6 +175,8 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
   }
   recordTransportCc(from, *view, now);
   if (const auto found = bySsrc_.find({from, view->ssrc()}); found != bySsrc_.end()) {
+    const bool video = streams_.find(found->second)->second.spec.video;
+    counters_.countReceived(video ? RtpKind::kVideo : RtpKind::kAudio, view->bytes().size());
     route(found->second, packet, *view, NackGenerator::Arrival::kOriginal, now);
     return;
   }
@@ -183,6 +185,7 @@ void Router::onRtp(TransportKey from, PacketRef& packet, TimePoint now) {
     counters_.unknownStream.add();
     return;
   }
+  counters_.countReceived(RtpKind::kRtx, view->bytes().size());
   if (const auto original = recoverFromRtx(*packet, *view, streams_.find(rtx->second)->second)) {
     route(rtx->second, packet, *original, NackGenerator::Arrival::kRetransmission, now);
   }
@@ -274,8 +277,23 @@ void Router::sendCopy(Subscription& subscription, const RtpPacketView& view, Tim
   out->remapExtensionIds(subscription.extensionIds);
   stampTransportSequence(subscription, *out, arrival);
   subscription.sent.onPacketSent(out->payload().size());
+  counters_.countForwarded(subscription.spec.video ? RtpKind::kVideo : RtpKind::kAudio,
+                           out->bytes().size());
   sink_.sendRtp(subscription.spec.subscriber, std::move(copy));
   counters_.forwarded.add();
+  if (!subscription.forwardedAny) {
+    subscription.forwardedAny = true;
+    if (firstForwards_.size() < kMaxFirstForwards) {  // within the reserved capacity
+      firstForwards_.push_back({subscription.spec.subscriber, arrival});
+    }
+  }
+}
+
+std::vector<Router::FirstForward> Router::takeFirstForwards() {
+  std::vector<FirstForward> taken;
+  taken.reserve(kMaxFirstForwards);
+  std::swap(taken, firstForwards_);
+  return taken;
 }
 
 // `holders`: 1 when the stream's retransmission buffer keeps the slot, else 0.
@@ -318,6 +336,7 @@ void Router::drain(TimePoint now) {
       continue;  // this shard, or a single-shard process
     }
     ShardLink& inbound = *link.inbound;
+    ringPeak_ = std::max(ringPeak_, inbound.packets.sizeApprox());
     LentPacket borrowed;
     do {
       while (inbound.packets.tryPop(borrowed)) {
@@ -374,6 +393,7 @@ void Router::tick(TimePoint now) {
     const SubscriberBitrateSummary summary = subscriberBitrates();
     counters_.subscriberEstimateSumBps.store(summary.sum, std::memory_order_relaxed);
     counters_.subscriberEstimates.store(summary.count, std::memory_order_relaxed);
+    counters_.ringPeak.store(std::exchange(ringPeak_, 0), std::memory_order_relaxed);
   }
 }
 
@@ -386,8 +406,12 @@ void Router::takeBack(PacketSlot& slot) {
 void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
   const auto compound = RtcpCompoundView::parse(packet->data());
   if (!compound) {
+    counters_.rtcpMalformed.add();
     return;
   }
+  const auto count = [this](RtcpType type) {
+    counters_.rtcpReceived[static_cast<std::size_t>(type)].add();
+  };
   const auto request = [&](std::uint32_t mediaSsrc) {
     const auto found = bySubscriberSsrc_.find({from, mediaSsrc});
     if (found != bySubscriberSsrc_.end()) {
@@ -396,14 +420,18 @@ void Router::onRtcp(TransportKey from, const PacketRef& packet, TimePoint now) {
   };
   for (const RtcpHeader& header : *compound) {
     if (const auto pli = RtcpPli::parse(header)) {
+      count(RtcpType::kPli);
       request(pli->mediaSsrc());
     } else if (const auto fir = RtcpFir::parse(header)) {
+      count(RtcpType::kFir);
       for (std::size_t i = 0; i < fir->entryCount(); ++i) {
         request(fir->entry(i).ssrc);
       }
     } else if (const auto nack = RtcpNack::parse(header)) {
+      count(RtcpType::kNack);
       onNack(from, *nack, now);
     } else if (const auto transportFeedback = RtcpTransportFeedback::parse(header)) {
+      count(RtcpType::kTransportCc);
       onSubscriberFeedback(from, *transportFeedback, now);
     } else {
       onReport(from, header, now);
@@ -474,18 +502,8 @@ void Router::recordTransportCc(TransportKey from, const RtpPacketView& view, Tim
 }
 
 void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now) {
-  const auto onBlock = [&](const RtcpReportBlock& block) {
-    const auto found = bySubscriberSsrc_.find({from, block.ssrc});
-    if (found == bySubscriberSsrc_.end()) {
-      return;
-    }
-    for (Subscription& subscription : subscriptions_.find(found->second.stream)->second) {
-      if (subscription.spec.subscriber == from) {
-        subscription.sent.onReportBlock(block, now);
-      }
-    }
-  };
   if (const auto sr = RtcpSenderReport::parse(header)) {
+    counters_.rtcpReceived[static_cast<std::size_t>(RtcpType::kSr)].add();
     const RtcpSenderInfo info = sr->senderInfo();
     if (const auto stream = bySsrc_.find({from, info.ssrc}); stream != bySsrc_.end()) {
       Stream& published = streams_.find(stream->second)->second;
@@ -493,12 +511,39 @@ void Router::onReport(TransportKey from, const RtcpHeader& header, TimePoint now
       relaySenderReport(published, info, now);
     }
     for (std::size_t i = 0; i < sr->reportBlockCount(); ++i) {
-      onBlock(sr->reportBlock(i));
+      onSubscriberReportBlock(from, sr->reportBlock(i), now);
     }
   } else if (const auto rr = RtcpReceiverReport::parse(header)) {
+    counters_.rtcpReceived[static_cast<std::size_t>(RtcpType::kRr)].add();
     for (std::size_t i = 0; i < rr->reportBlockCount(); ++i) {
-      onBlock(rr->reportBlock(i));
+      onSubscriberReportBlock(from, rr->reportBlock(i), now);
     }
+  } else {
+    counters_.rtcpReceived[static_cast<std::size_t>(RtcpType::kOther)].add();
+  }
+}
+
+// A subscriber's report on what we sent it: the leg's round-trip time, and its jitter and
+// loss for the histograms (RFC 3550 §6.4.1: jitter in RTP timestamp units, the fraction lost
+// in 1/256ths).
+void Router::onSubscriberReportBlock(TransportKey from, const RtcpReportBlock& block,
+                                     TimePoint now) {
+  const auto found = bySubscriberSsrc_.find({from, block.ssrc});
+  if (found == bySubscriberSsrc_.end()) {
+    return;
+  }
+  for (Subscription& subscription : subscriptions_.find(found->second.stream)->second) {
+    if (subscription.spec.subscriber != from) {
+      continue;
+    }
+    if (const auto rtt = subscription.sent.onReportBlock(block, now)) {
+      counters_.subscriberRtt.observe(std::chrono::duration<double>(*rtt).count());
+    }
+    if (subscription.spec.clockRate != 0) {
+      counters_.subscriberJitter.observe(static_cast<double>(block.jitter) /
+                                         subscription.spec.clockRate);
+    }
+    counters_.subscriberFractionLost.observe(block.fractionLost / kFractionScale);
   }
 }
 
@@ -575,6 +620,12 @@ void Router::sendReceiverReports(TimePoint now) {
       }
       if (const auto block = stream.received.report(now)) {
         blocks[count++] = *block;
+        // What the server measured of the publisher's path, as it reports it (RFC 3550 §6.4.1).
+        if (stream.spec.clockRate != 0) {
+          counters_.publisherJitter.observe(static_cast<double>(block->jitter) /
+                                            stream.spec.clockRate);
+        }
+        counters_.publisherFractionLost.observe(block->fractionLost / kFractionScale);
       }
     }
     if (count == 0) {
@@ -804,6 +855,7 @@ void Router::resend(Subscription& subscription, const RtpPacketView& original, T
   out->setPayloadType(rtx ? spec.rtxPayloadType : spec.payloadType);
   out->remapExtensionIds(subscription.extensionIds);
   stampTransportSequence(subscription, *out, now);
+  counters_.countForwarded(RtpKind::kRtx, out->bytes().size());
   sink_.sendRtp(spec.subscriber, std::move(copy));
   counters_.retransmitted.add();
 }

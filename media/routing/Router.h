@@ -1,7 +1,6 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +13,7 @@
 #include "media/routing/ReceiveStatistics.h"
 #include "media/routing/RetransmissionBuffer.h"
 #include "media/routing/RouteSpec.h"
+#include "media/routing/RouterCounters.h"
 #include "media/routing/RtpStreamRewriter.h"
 #include "media/routing/SendStatistics.h"
 #include "media/routing/ShardLink.h"
@@ -36,39 +36,6 @@ class RouterSink {
   virtual void sendRtcp(TransportKey transport, PacketRef packet) = 0;
   // Shard `peer` has new work in a ring from this one and may be asleep.
   virtual void wake(std::size_t peer) = 0;
-};
-
-// What one shard's router counted; written by its thread, summed by the metrics scrape.
-struct RouterCounters {
-  RelaxedCounter forwarded;              // RTP packets sent to a subscriber
-  RelaxedCounter lent;                   // packets handed to another shard (once per shard)
-  RelaxedCounter unknownStream;          // RTP from a publisher SSRC no stream has
-  RelaxedCounter malformed;              // not a parsable RTP packet after decryption
-  RelaxedCounter rtxDropped;             // publisher RTX with no payload to recover (padding only)
-  RelaxedCounter duplicate;              // refused by the subscriber's rewriter
-  RelaxedCounter ringFull;               // a ring to another shard was full: its item was dropped
-  RelaxedCounter poolExhausted;          // no slot for a subscriber's copy
-  RelaxedCounter awaitingKeyframe;       // video not sent to a subscription before its keyframe
-  RelaxedCounter keyframeRequests;       // PLIs sent to publishers
-  RelaxedCounter keyframesReceived;      // keyframes publishers sent (their first packets)
-  RelaxedCounter transportFeedbackSent;  // transport-cc feedback packets sent to publishers
-  RelaxedCounter receiverReportsSent;    // RRs sent to publishers
-  RelaxedCounter senderReportsSent;      // SRs sent to subscribers
-  RelaxedCounter rembsSent;              // REMBs sent to publishers (their bitrate caps)
-  // NACK and RTX (RFC 4585 §6.2.1, RFC 4588).
-  RelaxedCounter rtxRecovered;   // publisher RTX packets routed as the originals they carry
-  RelaxedCounter retransmitted;  // packets resent to subscribers for their NACKs
-  RelaxedCounter nackMissed;     // NACKed packets no longer (or never) in the buffer
-  RelaxedCounter nacksSent;      // NACKs sent to publishers
-  RelaxedCounter nackGivenUp;    // publisher losses no longer requested (retries exhausted)
-  RelaxedCounter notKept;        // video packets not kept: the shard's buffers hit their budget
-  // Transport-cc toward subscribers (draft-holmer-rmcat-transport-wide-cc-extensions-01).
-  RelaxedCounter transportCcUnstamped;       // sent without a transport-wide sequence number
-  RelaxedCounter transportFeedbackReceived;  // subscribers' transport-cc feedback packets
-  // A snapshot of subscriberBitrates(), taken on the tick once a second for the metrics
-  // scrape, which must not read the router's maps.
-  std::atomic<std::uint64_t> subscriberEstimateSumBps{0};
-  std::atomic<std::uint64_t> subscriberEstimates{0};
 };
 
 // The server's estimates of its subscribers' downlinks on one shard, for the metrics scrape.
@@ -139,6 +106,16 @@ class Router {
   // SpeechActivity), for the room's active speakers. Control plane: allocates.
   std::vector<std::pair<StreamKey, std::uint8_t>> takeAudioLevels();
 
+  // The first packet sent on a subscription, for the join-to-first-media latency.
+  struct FirstForward {
+    TransportKey subscriber = 0;
+    TimePoint at{};
+  };
+  // The first forwards since the last call, at most kMaxFirstForwards of them (more in one
+  // interval are left out: a sample of the latency, not a count). Control plane: allocates.
+  std::vector<FirstForward> takeFirstForwards();
+  static constexpr std::size_t kMaxFirstForwards = 256;
+
   const RouterCounters& counters() const noexcept { return counters_; }
   // What was sent on a subscription of this shard and the leg's round-trip time; null if there
   // is no such subscription.
@@ -174,6 +151,7 @@ class Router {
     // a delta frame first can only discard them and ask for a keyframe itself.
     bool awaitingKeyframe = false;
     TimePoint keyframeRequestedAt{};
+    bool forwardedAny = false;  // its first packet has been sent (noted in firstForwards_)
   };
   struct Stream {
     PublishedStreamSpec spec;
@@ -229,6 +207,7 @@ class Router {
   void removePublisherLeg(TransportKey publisher);
   void recordTransportCc(TransportKey from, const RtpPacketView& view, TimePoint now);
   void onReport(TransportKey from, const RtcpHeader& header, TimePoint now);
+  void onSubscriberReportBlock(TransportKey from, const RtcpReportBlock& block, TimePoint now);
   void relaySenderReport(const Stream& stream, const RtcpSenderInfo& info, TimePoint now);
   void storeRelayedSenderReport(const RelayedSenderReport& report);
   void sendReports(TimePoint now);
@@ -285,6 +264,8 @@ class Router {
   TimePoint nextEstimateSnapshot_{};
   TimePoint nextBitrateCaps_{};
   RouterCounters counters_;
+  std::vector<FirstForward> firstForwards_;  // capacity kMaxFirstForwards, reserved up front
+  std::size_t ringPeak_ = 0;                 // since the last snapshot (RouterCounters::ringPeak)
 };
 
 }  // namespace chorus::media

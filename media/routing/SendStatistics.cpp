@@ -31,18 +31,21 @@ void SendStatistics::onSenderReportSent(const RtcpSenderInfo& info, TimePoint no
   sentReport_ = true;
 }
 
-void SendStatistics::onReportBlock(const RtcpReportBlock& block, TimePoint now) noexcept {
+std::optional<std::chrono::microseconds> SendStatistics::onReportBlock(const RtcpReportBlock& block,
+                                                                       TimePoint now) noexcept {
   fractionLost_ = block.fractionLost;
   if (!sentReport_ || block.lastSenderReport != lastSentLsr_) {
-    return;  // about an older SR, or none (LSR 0)
+    return std::nullopt;  // about an older SR, or none (LSR 0)
   }
   // DLSR in units of 1/65536 s.
   const auto delay = std::chrono::microseconds(
       static_cast<std::int64_t>(block.delaySinceLastSenderReport) * 1'000'000 / 65536);
   const auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(now - lastSentAt_) - delay;
-  if (rtt.count() >= 0) {
-    rtt_ = rtt;
+  if (rtt.count() < 0) {
+    return std::nullopt;
   }
+  rtt_ = rtt;
+  return rtt;
 }
 
 }  // namespace chorus::media

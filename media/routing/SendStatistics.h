@@ -41,8 +41,10 @@ class SendStatistics {
   // The SR with `info` was sent at `now`: the subscriber's LSR will name it.
   void onSenderReportSent(const RtcpSenderInfo& info, TimePoint now) noexcept;
   // A report block about this subscription from the subscriber (RFC 3550 §6.4.1: RTT = arrival
-  // - LSR - DLSR, here with LSR's send time kept on the steady clock).
-  void onReportBlock(const RtcpReportBlock& block, TimePoint now) noexcept;
+  // - LSR - DLSR, here with LSR's send time kept on the steady clock). Returns the round-trip
+  // time this block measured, if it did (it names the last SR sent).
+  std::optional<std::chrono::microseconds> onReportBlock(const RtcpReportBlock& block,
+                                                         TimePoint now) noexcept;
 
   std::uint64_t packets() const noexcept { return packets_; }
   std::uint64_t octets() const noexcept { return octets_; }

@@ -38,6 +38,8 @@ std::string_view toString(DropReason reason) noexcept {
       return "tcp_backpressure";
     case DropReason::kTcpClosed:
       return "tcp_closed";
+    case DropReason::kNoTransport:
+      return "no_transport";
   }
   return "unknown";
 }

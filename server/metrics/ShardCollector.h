@@ -19,6 +19,10 @@ class ShardCollector : public prometheus::Collectable {
  private:
   std::vector<prometheus::MetricFamily> transportMetrics() const;
   std::vector<prometheus::MetricFamily> routerMetrics() const;
+  // RTP and RTCP by kind and type, and the RTCP-derived quality histograms.
+  std::vector<prometheus::MetricFamily> mediaMetrics() const;
+  // Each worker's loop: lag, receive batches, rings, pool.
+  std::vector<prometheus::MetricFamily> workerMetrics() const;
 
   const ShardPool& shards_;
 };

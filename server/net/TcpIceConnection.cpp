@@ -157,7 +157,7 @@ void TcpIceConnection::onWritten(const boost::system::error_code& error, std::si
   }
   for (std::size_t i = 0; i < writing_; ++i) {
     media::PacketRef& sent = queue_[(head_ + i) % kSendQueuePackets];
-    counters_.countSent(sent->length);
+    counters_.countSent(sent->data());
     sent.reset();
   }
   head_ = (head_ + writing_) % kSendQueuePackets;

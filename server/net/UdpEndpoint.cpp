@@ -93,6 +93,7 @@ void UdpEndpoint::onReadable() {
     if (received <= 0) {
       break;  // EAGAIN: drained
     }
+    counters_.receiveBatches.observe(received);
     for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
       const mmsghdr& header = receive_.headers[i];
       readControlMessages(header, *receive_.packets[i]);
@@ -165,7 +166,7 @@ void UdpEndpoint::flush() noexcept {
                                static_cast<unsigned>(send_.count - sent), MSG_DONTWAIT);
     if (count > 0) {
       for (std::size_t i = sent; i < sent + static_cast<std::size_t>(count); ++i) {
-        counters_.countSent(send_.packets[i]->length);
+        counters_.countSent(send_.packets[i]->data());
       }
       sent += static_cast<std::size_t>(count);
       continue;

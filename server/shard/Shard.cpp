@@ -106,6 +106,8 @@ void Shard::sendRtp(media::TransportKey transport, media::PacketRef packet) {
   }
   if (media::WebRtcTransport* found = transports_.find(transport)) {
     found->sendRtp(std::move(packet));
+  } else {
+    counters_.countDrop(media::DropReason::kNoTransport);
   }
 }
 
@@ -128,6 +130,8 @@ bool Shard::testDropsNext() {
 void Shard::sendRtcp(media::TransportKey transport, media::PacketRef packet) {
   if (media::WebRtcTransport* found = transports_.find(transport)) {
     found->sendRtcp(std::move(packet));
+  } else {
+    counters_.countDrop(media::DropReason::kNoTransport);
   }
 }
 
@@ -199,9 +203,18 @@ void Shard::removeTransport(TransportId id) {
     transport->close();
     udp_.flush();  // close_notify leaves before the transport is gone
     directory_.remove(transport->localIce().ufrag, index_);
+    forget(id);
+    closeUnboundTcpConnections();
+  }
+}
+
+void Shard::forget(TransportId id) {
+  if (const media::WebRtcTransport* transport = transports_.find(id)) {
+    if (transport->connected()) {
+      transportStats_.connectedRemoved.add();
+    }
     transports_.remove(id);
     transportStats_.removed.add();
-    closeUnboundTcpConnections();
   }
 }
 
@@ -361,17 +374,20 @@ void Shard::tick() {
     if (const media::WebRtcTransport* transport = transports_.find(id)) {
       directory_.remove(transport->localIce().ufrag, index_);
     }
-    transports_.remove(id);
-    transportStats_.removed.add();
+    forget(id);
   }
   if (!closing_.empty()) {
     closeUnboundTcpConnections();
   }
   closing_.clear();
   udp_.flush();
+  workerStats_.poolInUse.store(pool_.capacity() - pool_.available(), std::memory_order_relaxed);
   ticker_.expires_after(kTickPeriod);
   ticker_.async_wait([this](const boost::system::error_code& error) {
     if (!error) {
+      const std::chrono::duration<double> late =
+          std::chrono::steady_clock::now() - ticker_.expiry();
+      workerStats_.loopLag.observe(late.count());
       tick();
     }
   });

@@ -25,6 +25,7 @@
 #include "server/shard/TransportStats.h"
 #include "server/shard/TransportTable.h"
 #include "server/shard/UfragDirectory.h"
+#include "server/shard/WorkerStats.h"
 
 namespace chorus::server {
 
@@ -67,6 +68,7 @@ class Shard : public DatagramReceiver,
   const media::PacketCounters& counters() const { return counters_; }
   const TransportStats& transportStats() const { return transportStats_; }
   const TcpConnectionCounters& tcpCounters() const { return tcpCounters_; }
+  const WorkerStats& workerStats() const { return workerStats_; }
   const media::PacketPool& pool() const { return pool_; }
   // When the loop last ran its heartbeat timer: a stuck loop stops moving this.
   std::chrono::steady_clock::time_point lastHeartbeat() const;
@@ -96,6 +98,8 @@ class Shard : public DatagramReceiver,
   void adopt(TcpIceHandoff& handoff);
   // Closes a connection (if still open), counts why, and keeps it until the next tick.
   void retire(const media::SocketAddress& remote, TcpCloseReason reason);
+  // Removes a transport from the table and counts it gone.
+  void forget(TransportId id);
   // After transports are removed: closes the connections no transport is bound to any more.
   void closeUnboundTcpConnections();
 
@@ -135,6 +139,7 @@ class Shard : public DatagramReceiver,
   const media::DtlsCertificate& certificate_;
   TransportTable transports_;
   TransportStats transportStats_;
+  WorkerStats workerStats_;
   std::vector<TransportId> closing_;  // closed by their peer, removed at the next tick
   UfragDirectory& directory_;
   TransportEvents* events_ = nullptr;

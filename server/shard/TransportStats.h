@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 
 #include "media/security/DtlsEndpoint.h"
@@ -13,6 +14,7 @@ struct TransportStats {
   media::RelaxedCounter created;
   media::RelaxedCounter connected;
   media::RelaxedCounter removed;
+  media::RelaxedCounter connectedRemoved;  // removed after their DTLS-SRTP had completed
   std::array<media::RelaxedCounter, media::kTransportCloseReasonCount> closed;  // by reason
   std::array<media::RelaxedCounter, media::kDtlsFailureCount> dtlsFailures;     // by reason
 
@@ -22,6 +24,12 @@ struct TransportStats {
     const std::uint64_t gone = removed.value();
     const std::uint64_t made = created.value();
     return made > gone ? made - gone : 0;
+  }
+  // Of those, the ones whose DTLS-SRTP completed (never more than open()).
+  std::uint64_t openConnected() const {
+    const std::uint64_t gone = connectedRemoved.value();
+    const std::uint64_t made = connected.value();
+    return std::min(made > gone ? made - gone : 0, open());
   }
 };
 

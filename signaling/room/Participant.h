@@ -45,6 +45,8 @@ struct Participant {
   ParticipantConnection* connection = nullptr;
   std::optional<TimePoint> detachedSince;
   std::string resumeToken;
+  TimePoint joinedAt{};        // when its join request came
+  bool receivedMedia = false;  // a first media packet was forwarded to it
 
   TransportSlot publish;
   std::vector<PublishedTrack> tracks;

@@ -197,8 +197,29 @@ std::size_t RoomRegistry::participantCount() const {
   return count;
 }
 
+std::size_t RoomRegistry::trackCount(std::string_view kind) const {
+  std::size_t count = 0;
+  for (const auto& [id, room] : rooms_) {
+    for (const auto& participant : room->participants) {
+      count += static_cast<std::size_t>(
+          std::count_if(participant->tracks.begin(), participant->tracks.end(),
+                        [kind](const PublishedTrack& track) { return track.kind == kind; }));
+    }
+  }
+  return count;
+}
+
 RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const AccessToken& identity,
-                                  const JoinRequest& request) {
+                                  const JoinRequest& request, TimePoint now) {
+  RequestOutcome outcome = admit(connection, identity, request, now);
+  if (outcome.error) {
+    ++counters_.joinsRefused[static_cast<std::size_t>(*outcome.error)];
+  }
+  return outcome;
+}
+
+RequestOutcome RoomRegistry::admit(ParticipantConnection& connection, const AccessToken& identity,
+                                   const JoinRequest& request, TimePoint now) {
   if (attached(connection) != nullptr) {
     return RequestOutcome::fail(SignalingError::kAlreadyJoined,
                                 "this connection is in a room already; leave first");
@@ -244,6 +265,7 @@ RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const Acces
   participant->name = request.name.value_or(identity.user);
   participant->connection = &connection;
   participant->resumeToken = randomText(kResumeTokenBytes);
+  participant->joinedAt = now;
   Participant& joined = *participant;
   room.participants.push_back(std::move(participant));
   byConnection_[&connection] = &joined;
@@ -540,6 +562,22 @@ void RoomRegistry::disconnected(ParticipantConnection& connection, TimePoint now
   byConnection_.erase(&connection);
   participant->connection = nullptr;
   participant->detachedSince = now;
+}
+
+void RoomRegistry::onFirstMedia(TransportId id, TimePoint at) {
+  const auto found = byTransport_.find(id);
+  if (found == byTransport_.end()) {
+    return;
+  }
+  Participant& participant = *found->second;
+  const bool subscribeTransport =
+      participant.subscribe.local && participant.subscribe.local->id == id;
+  if (!subscribeTransport || participant.receivedMedia) {
+    return;
+  }
+  participant.receivedMedia = true;
+  counters_.joinToFirstMedia.observe(
+      std::chrono::duration<double>(at - participant.joinedAt).count());
 }
 
 void RoomRegistry::onTransportState(TransportId id, TransportState state, TimePoint now) {

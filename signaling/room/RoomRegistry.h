@@ -14,6 +14,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "media/stats/FixedHistogram.h"
 #include "signaling/auth/AccessToken.h"
 #include "signaling/room/MediaTransports.h"
 #include "signaling/room/Participant.h"
@@ -63,12 +64,20 @@ enum class LeaveReason : std::uint8_t { kLeft, kDisconnected, kKicked, kTimeout,
 
 std::string_view toString(LeaveReason reason) noexcept;
 
+// From a join request to the first media packet forwarded to the participant: the signaling
+// round trips, ICE, DTLS and the wait for a keyframe; a second or two is normal.
+inline constexpr std::array<double, 12> kJoinLatencyBoundsSeconds{0.1, 0.25, 0.5, 0.75, 1,  1.5,
+                                                                  2,   3,    5,   10,   20, 60};
+
 // Counts for /metrics, read on the control thread.
 struct RoomCounters {
   std::uint64_t joins = 0;
+  std::array<std::uint64_t, kSignalingErrorCount> joinsRefused{};  // by SignalingError
   std::uint64_t resumes = 0;
   std::array<std::uint64_t, 5> leaves{};  // by LeaveReason
   std::uint64_t roomsClosed = 0;
+  // One sample per participant, when the first media packet forwarded to it is reported.
+  media::FixedHistogram joinToFirstMedia{kJoinLatencyBoundsSeconds};
 };
 
 // Every room of the process and its participants: joins, leaves, negotiation of the two
@@ -85,9 +94,10 @@ class RoomRegistry {
   RoomRegistry(const RoomRegistry&) = delete;
   RoomRegistry& operator=(const RoomRegistry&) = delete;
 
-  // The WebSocket requests, for the participant attached to `connection`.
+  // The WebSocket requests, for the participant attached to `connection`. `now`: when the
+  // join request came, the start of its join-to-first-media latency.
   RequestOutcome join(ParticipantConnection& connection, const AccessToken& identity,
-                      const JoinRequest& request);
+                      const JoinRequest& request, TimePoint now = std::chrono::steady_clock::now());
   RequestOutcome leave(ParticipantConnection& connection);
   RequestOutcome publish(ParticipantConnection& connection, std::string_view sdp);
   RequestOutcome subscribeAnswer(ParticipantConnection& connection, std::uint64_t revision,
@@ -102,6 +112,9 @@ class RoomRegistry {
 
   // From the media plane, on the control thread.
   void onTransportState(TransportId id, TransportState state, TimePoint now);
+  // The media plane sent the first media packet on subscribe transport `id` at `at`: the first
+  // one a participant gets ends its join-to-first-media latency.
+  void onFirstMedia(TransportId id, TimePoint at);
   // The loudness of published audio streams (media::Router::takeAudioLevels of one worker):
   // rooms whose speakers changed get `active_speakers`.
   void onAudioLevels(const std::vector<std::pair<media::StreamKey, std::uint8_t>>& levels);
@@ -122,9 +135,13 @@ class RoomRegistry {
 
   std::size_t roomCount() const { return rooms_.size(); }
   std::size_t participantCount() const;
+  // Tracks published in rooms, of `kind` ("audio" or "video").
+  std::size_t trackCount(std::string_view kind) const;
   const RoomCounters& counters() const { return counters_; }
 
  private:
+  RequestOutcome admit(ParticipantConnection& connection, const AccessToken& identity,
+                       const JoinRequest& request, TimePoint now);
   Participant* attached(ParticipantConnection& connection) const;
   Room& roomOf(const Participant& participant) const;
   boost::json::object joinResult(const Participant& participant) const;

@@ -14,6 +14,7 @@
 #include "media/routing/Router.h"
 #include "media/wire/RtcpNack.h"
 #include "media/wire/RtcpPli.h"
+#include "media/wire/RtcpReceiverReport.h"
 #include "media/wire/RtcpSenderReport.h"
 #include "media/wire/RtcpTransportFeedback.h"
 #include "tests/support/AllocationCounter.h"
@@ -183,6 +184,69 @@ TEST(RouterAllocationTest, FanOutToLocalSubscribersAllocatesNothing) {
   EXPECT_EQ(shard.sink.rtpCount(), (kWarmUp + kPackets) * kSubscribers);
   mesh.releaseKept(now);
   EXPECT_EQ(shard.pool.available(), kPoolSlots);
+}
+
+// The metrics the packet path keeps (by kind, RTCP by type, the RTCP histograms, the first
+// forward of a new subscription) are counted without allocating either.
+TEST(RouterAllocationTest, CountingByKindReportHistogramsAndFirstForwardAllocateNothing) {
+  constexpr std::size_t kWarmUp = 50;
+  constexpr std::size_t kPackets = 1000;
+  constexpr std::size_t kReportEvery = 50;
+  Mesh mesh(1, kPoolSlots);
+  auto& shard = mesh.shard(0);
+  shard.router.addPublishedStream(stream());
+  mesh.subscribe(subscription(10, 0), 0, 0, 0, kStart);
+  PacketSource source;
+  TimePoint now = kStart;
+  for (std::size_t i = 0; i < kWarmUp; ++i) {
+    source.publish(shard, now += std::chrono::milliseconds(10));
+    shard.router.tick(now);
+  }
+  (void)shard.router.takeFirstForwards();
+  // A subscriber that joins now: its first packet is noted inside the counted stretch.
+  mesh.subscribe(subscription(11, 0), 0, 0, 0, now);
+  // The subscriber's RR about its stream: 3 ms of jitter at 90 kHz, 1/256 lost.
+  const RtcpReportBlock block{
+      .ssrc = subscription(10, 0).ssrc, .fractionLost = 1, .jitter = 270, .lastSenderReport = 0};
+  std::array<std::uint8_t, 64> rrBytes{};
+  const auto rrSize = RtcpReceiverReport::build(rrBytes, 0xFEED, std::span(&block, 1));
+  ASSERT_TRUE(rrSize);
+  const std::span<const std::uint8_t> rr = std::span(rrBytes).first(*rrSize);
+
+  const test::AllocationCount before = test::allocationsOnThisThread();
+  for (std::size_t i = 0; i < kPackets; ++i) {
+    source.publish(shard, now += std::chrono::milliseconds(10));
+    if (i % kReportEvery == 0) {
+      const PacketRef packet = packetIn(shard.pool, rr);
+      shard.router.onRtcp(10, packet, now);
+    }
+    shard.router.tick(now);
+  }
+  const test::AllocationCount after = test::allocationsOnThisThread();
+  EXPECT_EQ(after.operatorNew - before.operatorNew, 0U);
+
+  const RouterCounters& counters = shard.router.counters();
+  const auto video = static_cast<std::size_t>(RtpKind::kVideo);
+  EXPECT_EQ(counters.receivedPackets[video].value(), kWarmUp + kPackets);
+  EXPECT_EQ(counters.receivedBytes[video].value(),
+            (kWarmUp + kPackets) * PacketSource::bytes().size());
+  EXPECT_EQ(counters.forwardedPackets[video].value(), kWarmUp + 2 * kPackets);
+  EXPECT_EQ(counters.forwardedPackets[static_cast<std::size_t>(RtpKind::kAudio)].value(), 0U);
+  EXPECT_EQ(counters.rtcpReceived[static_cast<std::size_t>(RtcpType::kRr)].value(),
+            kPackets / kReportEvery);
+  // Every report's block went into the subscriber histograms, in the buckets its values fall in.
+  EXPECT_EQ(counters.subscriberJitter.bucket(2), kPackets / kReportEvery);        // (2.5 ms, 5 ms]
+  EXPECT_EQ(counters.subscriberFractionLost.bucket(1), kPackets / kReportEvery);  // (0, 0.005]
+  // The router's own RRs to the publisher, one a second, measured its stream.
+  std::uint64_t publisherSamples = 0;
+  for (std::size_t index = 0; index <= counters.publisherJitter.bounds().size(); ++index) {
+    publisherSamples += counters.publisherJitter.bucket(index);
+  }
+  EXPECT_EQ(publisherSamples, counters.receiverReportsSent.value());
+  const auto firsts = shard.router.takeFirstForwards();
+  ASSERT_EQ(firsts.size(), 1U);
+  EXPECT_EQ(firsts[0].subscriber, 11U);
+  mesh.releaseKept(now);
 }
 
 TEST(RouterAllocationTest, LendingDrainingAndReturningAcrossShardsAllocatesNothing) {

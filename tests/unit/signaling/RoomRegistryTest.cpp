@@ -552,3 +552,62 @@ TEST(VideoBitrateLimitsTest, TwiceTheMaxSharedAmongVideoPublishersWithinTheBound
 
 }  // namespace
 }  // namespace chorus::signaling
+
+namespace chorus::signaling {
+namespace {
+
+std::uint64_t samples(const media::FixedHistogram& histogram) {
+  std::uint64_t count = 0;
+  for (std::size_t index = 0; index <= histogram.bounds().size(); ++index) {
+    count += histogram.bucket(index);
+  }
+  return count;
+}
+
+TEST_F(RoomRegistryTest, MetricsCountRefusedJoinsTracksByKindAndJoinToFirstMedia) {
+  ASSERT_FALSE(join(alice_, "alice").error);
+  EXPECT_EQ(join(alice_, "alice").error, SignalingError::kAlreadyJoined);
+  EXPECT_EQ(join(bob_, "bob", "").error, SignalingError::kRoomIdInvalid);
+  const RoomCounters& counters = rooms_.counters();
+  EXPECT_EQ(counters.joins, 1U);
+  EXPECT_EQ(counters.joinsRefused[static_cast<std::size_t>(SignalingError::kAlreadyJoined)], 1U);
+  EXPECT_EQ(counters.joinsRefused[static_cast<std::size_t>(SignalingError::kRoomIdInvalid)], 1U);
+
+  ASSERT_FALSE(rooms_.publish(alice_, readSdp("firefox-153-getusermedia-offer.sdp")).error);
+  EXPECT_EQ(rooms_.trackCount("audio"), 1U);
+  EXPECT_EQ(rooms_.trackCount("video"), 1U);
+  ASSERT_EQ(transports_.open().size(), 1U);
+  const TransportId alicePublish = transports_.open().begin()->first;
+
+  const auto bobJoined = t0_ + 10s;
+  ASSERT_FALSE(
+      rooms_.join(bob_, identity("bob"), {"standup", RoomKind::kGroup, {}}, bobJoined).error);
+  const auto offer = lastEvent(bob_);
+  ASSERT_EQ(offer.at("type"), "subscribe_offer");
+  ASSERT_FALSE(rooms_
+                   .subscribeAnswer(bob_, offer.at("revision").as_int64(),
+                                    readSdp("chromium-156-answer.sdp"))
+                   .error);
+  ASSERT_EQ(transports_.open().size(), 2U);
+  TransportId bobSubscribe = 0;
+  for (const auto& [id, transport] : transports_.open()) {
+    if (id != alicePublish) {
+      bobSubscribe = id;
+    }
+  }
+
+  // Media sent on a publish transport (RTCP, say) is not media received.
+  rooms_.onFirstMedia(alicePublish, bobJoined + 1s);
+  EXPECT_EQ(samples(counters.joinToFirstMedia), 0U);
+  rooms_.onFirstMedia(bobSubscribe, bobJoined + 1500ms);
+  rooms_.onFirstMedia(bobSubscribe, bobJoined + 2s);  // a later subscription's first: not again
+  EXPECT_EQ(samples(counters.joinToFirstMedia), 1U);
+  EXPECT_EQ(counters.joinToFirstMedia.bucket(5), 1U);  // (1 s, 1.5 s]
+  EXPECT_DOUBLE_EQ(counters.joinToFirstMedia.sum(), 1.5);
+
+  ASSERT_FALSE(rooms_.leave(alice_).error);
+  EXPECT_EQ(rooms_.trackCount("audio"), 0U);
+}
+
+}  // namespace
+}  // namespace chorus::signaling
