@@ -197,6 +197,12 @@ std::size_t RoomRegistry::participantCount() const {
   return count;
 }
 
+std::size_t RoomRegistry::occupiedRoomCount() const {
+  return static_cast<std::size_t>(
+      std::count_if(rooms_.begin(), rooms_.end(),
+                    [](const auto& entry) { return !entry.second->participants.empty(); }));
+}
+
 RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const AccessToken& identity,
                                   const JoinRequest& request) {
   if (attached(connection) != nullptr) {

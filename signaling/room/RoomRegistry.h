@@ -122,6 +122,8 @@ class RoomRegistry {
 
   std::size_t roomCount() const { return rooms_.size(); }
   std::size_t participantCount() const;
+  // Rooms with someone in them (roomCount() also counts empty rooms in their grace period).
+  std::size_t occupiedRoomCount() const;
   const RoomCounters& counters() const { return counters_; }
 
  private:
