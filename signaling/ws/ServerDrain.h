@@ -37,6 +37,9 @@ class ServerDrain {
   explicit ServerDrain(std::chrono::seconds deadline) : deadline_(deadline) {}
   ServerDrain(const ServerDrain&) = delete;
   ServerDrain& operator=(const ServerDrain&) = delete;
+  ServerDrain(ServerDrain&&) = delete;
+  ServerDrain& operator=(ServerDrain&&) = delete;
+  ~ServerDrain() = default;
 
   // The first SIGTERM starts a drain (unless the deadline is zero); SIGINT, or any signal once a
   // drain has started, stops at once: the operator insists.

@@ -154,9 +154,8 @@ TEST(ConfigLoaderTest, DrainDeadlineIs60SecondsByDefaultAndZeroTurnsDrainingOff)
   EXPECT_THAT(configErrorOf([&] { loader.applyYaml("drain:\n  deadline_seconds: -1\n", "t"); }),
               HasSubstr("is not a number of seconds from 0 to 86400"));
   // The other durations still refuse 0.
-  EXPECT_THAT(
-      configErrorOf([&] { loader.applyYaml("rooms:\n  resume_window_seconds: 0\n", "t"); }),
-      HasSubstr("is not a number of seconds from 1 to 86400"));
+  EXPECT_THAT(configErrorOf([&] { loader.applyYaml("rooms:\n  resume_window_seconds: 0\n", "t"); }),
+              HasSubstr("is not a number of seconds from 1 to 86400"));
 }
 
 TEST(ConfigLoaderTest, UnknownChorusVariableIsAnError) {
