@@ -101,6 +101,8 @@ Server::Server(const Config& config, unsigned workerCount)
       rooms_(roomPolicy(config.rooms), transports_),
       roomTimer_(control_),
       speakerTimer_(control_),
+      drain_(config.drain.deadline),
+      drainTimer_(control_),
       iceTcp_(control_,
               {boost::asio::ip::make_address(config.media.listenAddress), config.media.tcpPort},
               shards_, IceTcpListener::Limits{}),
@@ -112,7 +114,7 @@ Server::Server(const Config& config, unsigned workerCount)
       api_(*this, config.http.webRoot, config.devMode),
       rest_(rooms_, tokenVerifier_.applications()),
       restCollector_(rest_),
-      http_(control_, config, api_, rest_, tokenVerifier_, rooms_, webSocketCounters_) {
+      http_(control_, config, api_, rest_, tokenVerifier_, rooms_, drain_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     shards_.shard(index).setTransportEvents(this);
@@ -151,8 +153,52 @@ int Server::run() {
 }
 
 void Server::onSignal(int signal) {
-  spdlog::info("chorusd_stopping signal={}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  const std::string_view name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
+  const auto stopSignal =
+      signal == SIGTERM ? signaling::StopSignal::kTerminate : signaling::StopSignal::kInterrupt;
+  if (drain_.onStopSignal(stopSignal) == signaling::StopAction::kDrain) {
+    spdlog::info("chorusd_draining signal={} deadline_seconds={} participants={} rooms={}", name,
+                 drain_.deadline().count(), rooms_.participantCount(), rooms_.occupiedRoomCount());
+    startDrain();
+    return;
+  }
+  if (drain_.draining()) {
+    spdlog::info("chorusd_drain_interrupted signal={} participants_left={} rooms_left={}", name,
+                 rooms_.participantCount(), rooms_.occupiedRoomCount());
+  }
+  spdlog::info("chorusd_stopping signal={}", name);
+  stop();
+}
+
+void Server::startDrain() {
   ready_ = false;
+  drain_.start(std::chrono::steady_clock::now(), std::chrono::system_clock::now());
+  // A second signal cuts the drain short.
+  signals_.asyncWait([this](int signal) { onSignal(signal); });
+  checkDrain();
+}
+
+void Server::checkDrain() {
+  const auto end = drain_.end(std::chrono::steady_clock::now(), rooms_.participantCount());
+  if (end != signaling::DrainEnd::kNotYet) {
+    spdlog::info("chorusd_drained reason={} participants_left={} rooms_left={}",
+                 end == signaling::DrainEnd::kEmpty ? "empty" : "deadline",
+                 rooms_.participantCount(), rooms_.occupiedRoomCount());
+    stop();
+    return;
+  }
+  // Often enough that an emptied server exits promptly; the check is a few comparisons.
+  drainTimer_.expires_after(std::chrono::milliseconds(200));
+  drainTimer_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      checkDrain();
+    }
+  });
+}
+
+void Server::stop() {
+  ready_ = false;
+  drainTimer_.cancel();
   http_.stop();
   iceTcp_.stop();
   control_.stop();
@@ -214,6 +260,9 @@ signaling::HealthReport Server::liveness() const {
 }
 
 signaling::HealthReport Server::readiness() const {
+  if (drain_.draining()) {
+    return {false, "draining: not accepting joins"};
+  }
   if (!ready_) {
     return {false, "not accepting joins"};
   }

@@ -26,6 +26,7 @@
 #include "signaling/http/HttpApi.h"
 #include "signaling/http/RestApi.h"
 #include "signaling/room/RoomRegistry.h"
+#include "signaling/ws/ServerDrain.h"
 
 namespace chorus::server {
 
@@ -36,7 +37,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
  public:
   Server(const Config& config, unsigned workerCount);
 
-  // Serves until SIGINT or SIGTERM, then stops everything in order. Returns the exit status.
+  // Serves until SIGINT, or until SIGTERM's drain ends (docs/architecture.md, "Stopping and
+  // draining"), then stops everything in order. Returns the exit status.
   int run();
 
   signaling::HealthReport liveness() const override;
@@ -45,6 +47,10 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
 
  private:
   void onSignal(int signal);
+  // SIGTERM: refuse joins, tell the clients, and check until the rooms are empty or the deadline.
+  void startDrain();
+  void checkDrain();
+  void stop();
   // Resume windows and empty rooms' grace periods, checked every second.
   void tickRooms();
   // Asks every worker for its audio levels twice a second, for the rooms' active speakers, and
@@ -63,6 +69,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   signaling::RoomRegistry rooms_;
   boost::asio::steady_timer roomTimer_;
   boost::asio::steady_timer speakerTimer_;
+  signaling::ServerDrain drain_;
+  boost::asio::steady_timer drainTimer_;
   IceTcpListener iceTcp_;
   MetricsExposition metrics_;
   ProcessCollector processCollector_;

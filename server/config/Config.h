@@ -94,6 +94,12 @@ struct Config {
     std::uint32_t maxVideoBitrateKbps = 2500;
     std::uint32_t minVideoBitrateKbps = 300;
   };
+  // The graceful stop on SIGTERM (docs/architecture.md, "Stopping and draining").
+  struct Drain {
+    // How long participants may stay after SIGTERM before the process exits anyway; 0: no
+    // drain, SIGTERM stops at once.
+    std::chrono::seconds deadline{60};
+  };
   struct Auth {
     // YAML map of application key -> HS256 secret; empty: no application, every token refused.
     std::string applicationsFile;
@@ -109,6 +115,7 @@ struct Config {
   Dtls dtls;
   Signaling signaling;
   Rooms rooms;
+  Drain drain;
   Auth auth;
 };
 

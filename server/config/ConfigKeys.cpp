@@ -70,14 +70,16 @@ ConfigKey portKey(std::string_view name, std::string_view help, Field field) {
   return numberKey(name, help, field, 0, std::numeric_limits<std::uint16_t>::max());
 }
 
+// A whole number of seconds from `min` (1 unless zero means something) to a day.
 template <typename Field>
-ConfigKey secondsKey(std::string_view name, std::string_view help, Field field) {
+ConfigKey secondsKey(std::string_view name, std::string_view help, Field field,
+                     std::uint64_t min = 1) {
   constexpr std::uint64_t kDay = 86400;
   return {name, help,
-          [field](Config& config, std::string_view text) -> std::optional<std::string> {
-            const auto value = parseNumber<std::uint64_t>(text, 1, kDay);
+          [field, min](Config& config, std::string_view text) -> std::optional<std::string> {
+            const auto value = parseNumber<std::uint64_t>(text, min, kDay);
             if (!value) {
-              return "is not a number of seconds from 1 to 86400";
+              return "is not a number of seconds from " + std::to_string(min) + " to 86400";
             }
             field(config) = std::chrono::seconds(*value);
             return std::nullopt;
@@ -432,6 +434,11 @@ std::vector<ConfigKey> buildKeys() {
           "rooms.resume_window_seconds",
           "a participant whose WebSocket dropped may resume for this long before it leaves",
           [](auto& c) -> auto& { return c.rooms.resumeWindow; }),
+      secondsKey(
+          "drain.deadline_seconds",
+          "after SIGTERM, new joins are refused and clients told to move; the process exits "
+          "once no participant is left or after this long; 0: SIGTERM stops at once",
+          [](auto& c) -> auto& { return c.drain.deadline; }, 0),
       optionalPathKey(
           "auth.applications_file",
           "YAML file mapping application keys to their HS256 secrets (32 bytes or more); "

@@ -119,7 +119,8 @@ bool isQuietEnd(const beast::error_code& error) {
 
 HttpServer::HttpServer(asio::io_context& context, const Config& config, const Api& api,
                        signaling::RestApi& rest, const signaling::TokenVerifier& verifier,
-                       signaling::RoomRegistry& rooms, WebSocketCounters& counters)
+                       signaling::RoomRegistry& rooms, signaling::ServerDrain& drain,
+                       WebSocketCounters& counters)
     : context_(context),
       config_(config.http),
       signaling_(config.signaling),
@@ -128,6 +129,7 @@ HttpServer::HttpServer(asio::io_context& context, const Config& config, const Ap
       rest_(rest),
       verifier_(verifier),
       rooms_(rooms),
+      drain_(drain),
       counters_(counters),
       tls_(loadTlsContext(config.http)),
       acceptor_(context, {asio::ip::make_address(config.http.listenAddress), config.http.port}) {}
@@ -199,7 +201,8 @@ asio::awaitable<void> HttpServer::serve(Stream stream) {
     const bool upgrade = forWebSocket && beast::websocket::is_upgrade(parser.get());
     const bool originAllowed = origins_.allows(originOf(parser.get()));
     if (upgrade && originAllowed && counters_.open.load() < signaling_.maxConnections) {
-      WebSocketSession<Stream> session(std::move(stream), signaling_, verifier_, rooms_, counters_);
+      WebSocketSession<Stream> session(std::move(stream), signaling_, verifier_, rooms_, drain_,
+                                       counters_);
       co_await session.run(parser.release());
       co_return;
     }

@@ -14,6 +14,7 @@
 #include "signaling/http/OriginAllowList.h"
 #include "signaling/http/RestApi.h"
 #include "signaling/room/RoomRegistry.h"
+#include "signaling/ws/ServerDrain.h"
 
 namespace chorus::server {
 
@@ -27,7 +28,8 @@ class HttpServer {
   // port in use fails start-up.
   HttpServer(boost::asio::io_context& context, const Config& config, const signaling::HttpApi& api,
              signaling::RestApi& rest, const signaling::TokenVerifier& verifier,
-             signaling::RoomRegistry& rooms, WebSocketCounters& counters);
+             signaling::RoomRegistry& rooms, signaling::ServerDrain& drain,
+             WebSocketCounters& counters);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -54,6 +56,7 @@ class HttpServer {
   signaling::RestApi& rest_;
   const signaling::TokenVerifier& verifier_;
   signaling::RoomRegistry& rooms_;
+  signaling::ServerDrain& drain_;
   WebSocketCounters& counters_;
   std::unique_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   boost::asio::ip::tcp::acceptor acceptor_;

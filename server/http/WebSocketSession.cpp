@@ -45,11 +45,13 @@ template <typename Stream>
 WebSocketSession<Stream>::WebSocketSession(Stream stream, const Config::Signaling& config,
                                            const signaling::TokenVerifier& verifier,
                                            signaling::RoomRegistry& rooms,
+                                           signaling::ServerDrain& drain,
                                            WebSocketCounters& counters)
     : socket_(std::move(stream)),
       config_(config),
       verifier_(verifier),
       rooms_(rooms),
+      drain_(drain),
       counters_(counters),
       wakeup_(socket_.get_executor()) {}
 
@@ -71,10 +73,10 @@ asio::awaitable<void> WebSocketSession<Stream>::run(
     co_return;
   }
   const signaling::SignalingLimits limits{config_.maxMessageBytes, config_.messagesPerSecond};
-  signaling::SignalingProtocol protocol(verifier_, limits, std::chrono::steady_clock::now(), rooms_,
-                                        *this);
+  const auto now = std::chrono::steady_clock::now();
+  signaling::SignalingProtocol protocol(verifier_, limits, now, rooms_, drain_, *this);
   socket_.text(true);
-  enqueue(protocol.hello());
+  protocol.open(now);
   // Whichever loop ends first (the client left, a write failed, a refused token was answered)
   // cancels the other.
   co_await (readLoop(protocol) || writeLoop());

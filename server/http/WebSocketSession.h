@@ -15,6 +15,7 @@
 #include "server/http/WebSocketCounters.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/room/RoomRegistry.h"
+#include "signaling/ws/ServerDrain.h"
 #include "signaling/ws/SignalingProtocol.h"
 
 namespace chorus::server {
@@ -34,7 +35,7 @@ class WebSocketSession : private signaling::ParticipantConnection {
 
   WebSocketSession(Stream stream, const Config::Signaling& config,
                    const signaling::TokenVerifier& verifier, signaling::RoomRegistry& rooms,
-                   WebSocketCounters& counters);
+                   signaling::ServerDrain& drain, WebSocketCounters& counters);
 
   boost::asio::awaitable<void> run(
       boost::beast::http::request<boost::beast::http::string_body> upgrade);
@@ -49,6 +50,7 @@ class WebSocketSession : private signaling::ParticipantConnection {
   const Config::Signaling& config_;
   const signaling::TokenVerifier& verifier_;
   signaling::RoomRegistry& rooms_;
+  signaling::ServerDrain& drain_;
   WebSocketCounters& counters_;
   boost::asio::steady_timer wakeup_;  // cancelled to wake the writer
   std::deque<std::string> outbox_;

@@ -209,6 +209,12 @@ std::size_t RoomRegistry::trackCount(std::string_view kind) const {
   return count;
 }
 
+std::size_t RoomRegistry::occupiedRoomCount() const {
+  return static_cast<std::size_t>(
+      std::count_if(rooms_.begin(), rooms_.end(),
+                    [](const auto& entry) { return !entry.second->participants.empty(); }));
+}
+
 RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const AccessToken& identity,
                                   const JoinRequest& request, TimePoint now) {
   RequestOutcome outcome = admit(connection, identity, request, now);

@@ -137,6 +137,8 @@ class RoomRegistry {
   std::size_t participantCount() const;
   // Tracks published in rooms, of `kind` ("audio" or "video").
   std::size_t trackCount(std::string_view kind) const;
+  // Rooms with someone in them (roomCount() also counts empty rooms in their grace period).
+  std::size_t occupiedRoomCount() const;
   const RoomCounters& counters() const { return counters_; }
 
  private:

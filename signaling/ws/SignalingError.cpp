@@ -44,6 +44,8 @@ std::string_view toString(SignalingError error) noexcept {
       return "no_transport";
     case SignalingError::kResumeFailed:
       return "resume_failed";
+    case SignalingError::kServerDraining:
+      return "server_draining";
   }
   return "internal";
 }

@@ -79,12 +79,13 @@ const json::string* stringField(const json::object& request, std::string_view na
 
 SignalingProtocol::SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
                                      TokenBucket::Clock::time_point now, RoomRegistry& rooms,
-                                     ParticipantConnection& connection)
+                                     ServerDrain& drain, ParticipantConnection& connection)
     : verifier_(verifier),
       limits_(limits),
       bucket_(static_cast<double>(limits.messagesPerSecond), static_cast<double>(limits.burst()),
               now),
       rooms_(rooms),
+      drain_(drain),
       connection_(connection) {}
 
 SignalingProtocol::~SignalingProtocol() {
@@ -95,6 +96,7 @@ SignalingProtocol::~SignalingProtocol() {
 void SignalingProtocol::onClosed(TokenBucket::Clock::time_point now) {
   if (!closed_) {
     closed_ = true;
+    drain_.remove(connection_);
     rooms_.disconnected(connection_, now);
   }
 }
@@ -111,6 +113,11 @@ std::string SignalingProtocol::hello() const {
   // So that clients keep trying to resume for as long as the server keeps their participant.
   hello["resume_window_seconds"] = rooms_.resumeWindow().count();
   return json::serialize(hello);
+}
+
+void SignalingProtocol::open(TokenBucket::Clock::time_point now) {
+  connection_.sendEvent(hello());
+  drain_.add(connection_, now);
 }
 
 SignalingReply SignalingProtocol::onMessage(std::string_view text,
@@ -253,6 +260,10 @@ std::optional<RequestOutcome> SignalingProtocol::roomRequest(std::string_view ty
 }
 
 RequestOutcome SignalingProtocol::join(const json::object& request) {
+  // A draining server takes no one new, whatever the request; the client joins elsewhere.
+  if (auto refusal = drain_.refuseJoin()) {
+    return std::move(*refusal);
+  }
   const json::string* room = stringField(request, "room");
   if (room == nullptr) {
     return badRequest("room is missing or not a string");

@@ -11,6 +11,7 @@
 #include "signaling/auth/AccessToken.h"
 #include "signaling/auth/TokenVerifier.h"
 #include "signaling/room/RoomRegistry.h"
+#include "signaling/ws/ServerDrain.h"
 #include "signaling/ws/TokenBucket.h"
 
 namespace chorus::signaling {
@@ -39,7 +40,7 @@ class SignalingProtocol {
   static constexpr int kVersion = 1;
 
   SignalingProtocol(const TokenVerifier& verifier, SignalingLimits limits,
-                    TokenBucket::Clock::time_point now, RoomRegistry& rooms,
+                    TokenBucket::Clock::time_point now, RoomRegistry& rooms, ServerDrain& drain,
                     ParticipantConnection& connection);
   ~SignalingProtocol();
   SignalingProtocol(const SignalingProtocol&) = delete;
@@ -51,6 +52,9 @@ class SignalingProtocol {
   // The first server message: the protocol version, the limits the client must respect and
   // the resume window.
   std::string hello() const;
+  // Sends the hello to the connection and, while the server drains, the `server_draining`
+  // event after it; from then on the connection hears of a drain.
+  void open(TokenBucket::Clock::time_point now);
 
   SignalingReply onMessage(std::string_view text, TokenBucket::Clock::time_point now,
                            std::chrono::system_clock::time_point wallClock);
@@ -73,6 +77,7 @@ class SignalingProtocol {
   TokenBucket bucket_;
   std::optional<AccessToken> identity_;
   RoomRegistry& rooms_;
+  ServerDrain& drain_;
   ParticipantConnection& connection_;
   bool closed_ = false;
 };

@@ -50,8 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto wallClock = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
   chorus::test::FakeMediaTransports transports;
   chorus::signaling::RoomRegistry rooms({}, transports);
+  chorus::signaling::ServerDrain drain(std::chrono::seconds(60));
   chorus::test::RecordingConnection connection;
-  chorus::signaling::SignalingProtocol protocol(verifier(), {}, start, rooms, connection);
+  chorus::signaling::SignalingProtocol protocol(verifier(), {}, start, rooms, drain, connection);
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   int message = 0;
   while (!rest.empty()) {

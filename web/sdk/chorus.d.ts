@@ -88,6 +88,10 @@
  * @property {(change: LocalMuteChange, call: Call) => void} [onLocalMuteChanged] the
  *   application's backend muted or unmuted this call's own track (the SDK has already stopped
  *   or resumed sending it)
+ * @property {(call: Call, move: CallMove) => void} [onCallMoving] the call's server is
+ *   draining: the SDK is moving the call to another server by itself
+ * @property {(call: Call) => void} [onCallMoved] the call is in the room on the new server (its
+ *   `participantId` is new); the remote calls come again as their media arrives
  */
 /**
  * @typedef {object} WireTrack
@@ -127,8 +131,17 @@
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
- * @property {(roomId: string) => Promise<Connection>} connect an authenticated connection
- * @property {() => Promise<Connection>} open a connection not yet authenticated (for `resume`)
+ * @property {(roomId: string, url?: string) => Promise<Connection>} connect an authenticated
+ *   connection, to the client's server or to `url`
+ * @property {(url?: string) => Promise<Connection>} open a connection not yet authenticated
+ *   (for `resume`), to the client's server or to `url`
+ */
+/**
+ * A call moving to another server because its server is draining (docs/sdk.md, "Server
+ * drains").
+ * @typedef {object} CallMove
+ * @property {string | null} url the server the event named, or null: the client's own `url`
+ * @property {Date} deadline when the draining server stops, by this browser's clock
  */
 /**
  * A remote participant's state that its Call keeps up to date (not part of the public API).
@@ -525,6 +538,16 @@ export type CallListener = {
      * or resumed sending it)
      */
     onLocalMuteChanged?: ((change: LocalMuteChange, call: Call) => void) | undefined;
+    /**
+     * the call's server is
+     * draining: the SDK is moving the call to another server by itself
+     */
+    onCallMoving?: ((call: Call, move: CallMove) => void) | undefined;
+    /**
+     * the call is in the room on the new server (its
+     * `participantId` is new); the remote calls come again as their media arrives
+     */
+    onCallMoved?: ((call: Call) => void) | undefined;
 };
 export type WireTrack = {
     track_id: string;
@@ -567,13 +590,29 @@ export type PendingRequest = {
 export type Connector = {
     userId: string;
     /**
-     * an authenticated connection
+     * an authenticated
+     * connection, to the client's server or to `url`
      */
-    connect: (roomId: string) => Promise<Connection>;
+    connect: (roomId: string, url?: string) => Promise<Connection>;
     /**
-     * a connection not yet authenticated (for `resume`)
+     * a connection not yet authenticated
+     * (for `resume`), to the client's server or to `url`
      */
-    open: () => Promise<Connection>;
+    open: (url?: string) => Promise<Connection>;
+};
+/**
+ * A call moving to another server because its server is draining (docs/sdk.md, "Server
+ * drains").
+ */
+export type CallMove = {
+    /**
+     * the server the event named, or null: the client's own `url`
+     */
+    url: string | null;
+    /**
+     * when the draining server stops, by this browser's clock
+     */
+    deadline: Date;
 };
 /**
  * A remote participant's state that its Call keeps up to date (not part of the public API).

@@ -20,6 +20,11 @@ const kDefaultResumeWindowMs = 15_000;
 const kResumeRetryDelaysMs = [0, 250, 500, 1000, 2000];
 // How long a transport may stay `disconnected` before the SDK restarts ICE on it.
 const kDisconnectedGraceMs = 2_000;
+// A join refused with `server_draining` is tried again after these delays (the last repeating,
+// each with some jitter so that a drained server's clients do not come back all at once), until
+// the drain's deadline, or for drain.deadline_seconds' default when no deadline was announced.
+const kDrainRetryDelaysMs = [250, 500, 1000, 2000];
+const kDefaultDrainMs = 60_000;
 
 /**
  * An error from the server (its stable `code`, docs/signaling.md "Error codes") or from the SDK
@@ -138,6 +143,10 @@ export class ChorusError extends Error {
  * @property {(change: LocalMuteChange, call: Call) => void} [onLocalMuteChanged] the
  *   application's backend muted or unmuted this call's own track (the SDK has already stopped
  *   or resumed sending it)
+ * @property {(call: Call, move: CallMove) => void} [onCallMoving] the call's server is
+ *   draining: the SDK is moving the call to another server by itself
+ * @property {(call: Call) => void} [onCallMoved] the call is in the room on the new server (its
+ *   `participantId` is new); the remote calls come again as their media arrives
  */
 
 /**
@@ -184,8 +193,18 @@ export class ChorusError extends Error {
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
- * @property {(roomId: string) => Promise<Connection>} connect an authenticated connection
- * @property {() => Promise<Connection>} open a connection not yet authenticated (for `resume`)
+ * @property {(roomId: string, url?: string) => Promise<Connection>} connect an authenticated
+ *   connection, to the client's server or to `url`
+ * @property {(url?: string) => Promise<Connection>} open a connection not yet authenticated
+ *   (for `resume`), to the client's server or to `url`
+ */
+
+/**
+ * A call moving to another server because its server is draining (docs/sdk.md, "Server
+ * drains").
+ * @typedef {object} CallMove
+ * @property {string | null} url the server the event named, or null: the client's own `url`
+ * @property {Date} deadline when the draining server stops, by this browser's clock
  */
 
 /**
@@ -231,6 +250,19 @@ function webSocketUrl(url) {
   if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/ws';
   return parsed.toString();
 }
+
+/**
+ * How long to wait before the next join after `attempt` refusals with `server_draining`.
+ * @param {number} attempt
+ * @returns {number} milliseconds
+ */
+function drainRetryDelay(attempt) {
+  const delay = kDrainRetryDelaysMs[Math.min(attempt, kDrainRetryDelaysMs.length - 1)];
+  return delay / 2 + (Math.random() * delay) / 2;
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls `name` on every listener that has it; a throwing listener does not stop the others.
@@ -389,8 +421,8 @@ export class ChorusClient {
     this.#url = webSocketUrl(options.url ?? globalThis.location.origin);
     this.#callClient = new CallClient({
       userId: options.userId,
-      connect: (roomId) => this.#connect(roomId),
-      open: () => Connection.open(this.#url),
+      connect: (roomId, url) => this.#connect(roomId, url),
+      open: (url) => Connection.open(url === undefined ? this.#url : webSocketUrl(url)),
     });
   }
 
@@ -465,18 +497,21 @@ export class ChorusClient {
 
   /**
    * An authenticated connection for a call in `roomId`: the idle one `start()` kept, or a new
-   * one.
+   * one (to `url` when given: a draining server's successor).
    * @param {string | undefined} roomId
+   * @param {string} [url]
    * @returns {Promise<Connection>}
    */
-  async #connect(roomId) {
+  async #connect(roomId, url) {
     const idle = this.#idleConnection;
-    if (idle && idle.isOpen && roomId !== undefined && this.#options.token !== undefined) {
+    if (idle && idle.isOpen && roomId !== undefined && this.#options.token !== undefined &&
+        url === undefined) {
+      // A draining server refuses the join, and the call then connects anew.
       this.#idleConnection = null;
       return idle;
     }
     const token = await this.#token(roomId);
-    const connection = await Connection.open(this.#url);
+    const connection = await Connection.open(url === undefined ? this.#url : webSocketUrl(url));
     try {
       await connection.request('authenticate', { token });
     } catch (error) {
@@ -692,6 +727,13 @@ export class Call {
   #connection = null;
   /** @type {Promise<void> | null} while the connection is being resumed */
   #resuming = null;
+  /** @type {Promise<void> | null} while the call moves off a draining server */
+  #moving = null;
+  /** @type {string | undefined} the server a move went to; undefined: the client's */
+  #serverUrl = undefined;
+  // Counts the servers the call has left: what a superseded server's connection or transports
+  // still report is ignored.
+  #epoch = 0;
   #resumeToken = '';
   #resumeWindowMs = kDefaultResumeWindowMs;
   /** @type {RTCPeerConnection | null} */
@@ -869,23 +911,14 @@ export class Call {
   }
 
   async #run() {
+    const epoch = this.#epoch;
     try {
       await this.#captureMedia();
       if (this.#isEnded()) return;
-      const connection = await this.#connector.connect(this.roomId);
-      if (this.#isEnded()) {
-        connection.close();
-        return;
-      }
-      this.#adopt(connection);
-      /** @type {JoinResult} */
-      const joined = await connection.request('join', {
-        room: this.roomId,
-        kind: this.details.kind,
-        ...(this.#settings.name ? { name: this.#settings.name } : {}),
-      });
-      if (this.#isEnded()) return;
-      this.#onJoined(joined);
+      const joined = await this.#connectAndJoin(undefined, Date.now() + kDefaultDrainMs);
+      if (!joined) return;
+      this.#adopt(joined.connection);
+      this.#onJoined(joined.result);
       this.state = 'progressing';
       this.details.progressingTime = new Date();
       notify(this.#listeners, 'onCallProgressing', this);
@@ -895,8 +928,130 @@ export class Call {
       }
       await this.#publish(false);
     } catch (error) {
+      // A step on a server the call has moved off has no bearing on the call.
+      if (epoch === this.#epoch) this.#fail(error, 'failure');
+    }
+  }
+
+  /**
+   * Joins the room through a new connection (to `url`, else the client's server). A join
+   * refused with `server_draining` is tried again on another new connection, which a load
+   * balancer sends to a ready server, with backoff until `deadline`.
+   * @param {string | undefined} url
+   * @param {number} deadline milliseconds since the epoch
+   * @returns {Promise<{connection: Connection, result: JoinResult} | null>} null if the call
+   *   ended meanwhile
+   */
+  async #connectAndJoin(url, deadline) {
+    for (let attempt = 0; ; attempt++) {
+      const connection = await this.#connector.connect(this.roomId, url);
+      if (this.#isEnded()) {
+        connection.close();
+        return null;
+      }
+      /** @type {JoinResult} */
+      let result;
+      try {
+        result = await connection.request('join', {
+          room: this.roomId,
+          kind: this.details.kind,
+          ...(this.#settings.name ? { name: this.#settings.name } : {}),
+        });
+      } catch (error) {
+        connection.close();
+        const delay = drainRetryDelay(attempt);
+        if (this.#isEnded()) return null;
+        if (!(error instanceof ChorusError) || error.code !== 'server_draining' ||
+            Date.now() + delay > deadline) {
+          throw error;
+        }
+        this.error = error;
+        await sleep(delay);
+        continue;
+      }
+      if (this.#isEnded()) {
+        // Hung up while joining: the room must not keep the participant for a resume.
+        connection.request('leave').catch(() => {}).finally(() => connection.close());
+        return null;
+      }
+      return { connection, result };
+    }
+  }
+
+  /**
+   * docs/signaling.md, "Draining": the server stops soon. The call moves by itself,
+   * make-before-break: it joins the room through a new connection first (to the event's `url`,
+   * else to the client's, which a load balancer sends to a ready server), and only then leaves
+   * the draining server and sets its media up again on the new one.
+   * @param {Message} event
+   */
+  #onServerDraining(event) {
+    if (this.#moving || this.#isEnded() || !this.details.id) return;
+    const deadline = Number.isFinite(event.seconds_left)
+      ? Date.now() + event.seconds_left * 1000
+      : (Number.isFinite(event.deadline) ? event.deadline : Date.now() + kDefaultDrainMs);
+    const url = typeof event.url === 'string' && event.url !== '' ? event.url : null;
+    notify(this.#listeners, 'onCallMoving', this, { url, deadline: new Date(deadline) });
+    this.#moving = this.#move(url ?? undefined, deadline).finally(() => {
+      this.#moving = null;
+    });
+  }
+
+  /**
+   * @param {string | undefined} url
+   * @param {number} deadline milliseconds since the epoch
+   */
+  async #move(url, deadline) {
+    /** @type {{connection: Connection, result: JoinResult} | null} */
+    let joined;
+    try {
+      joined = await this.#connectAndJoin(url, deadline);
+    } catch (error) {
+      // The call stays where it is until that server stops; it ends then if it cannot resume.
+      this.error = toChorusError(error, 'server_draining');
+      if (!this.#connection?.isOpen) this.#fail(this.error, 'connection_lost');
+      return;
+    }
+    if (!joined) return;
+    this.#leaveServer();
+    this.#serverUrl = url;
+    this.#adopt(joined.connection);
+    this.#onJoined(joined.result);
+    this.error = null;
+    notify(this.#listeners, 'onCallMoved', this);
+    try {
+      if (this.#localTracks.size > 0) await this.#publish(false);
+      for (const kind of /** @type {const} */ (['audio', 'video'])) {
+        const trackId = this.#localTrackIds.get(kind);
+        if (this.#muted[kind] && trackId) {
+          await this.#request('mute', { track_id: trackId, muted: true });
+        }
+      }
+    } catch (error) {
       this.#fail(error, 'failure');
     }
+  }
+
+  /**
+   * The break of a move: leaves the room on the draining server and closes its connection and
+   * both transports; the remote calls of that room are removed.
+   */
+  #leaveServer() {
+    this.#epoch++;
+    const old = this.#connection;
+    if (old) {
+      old.onEvent = () => {};
+      old.onClose = () => {};
+      old.request('leave').catch(() => {}).finally(() => old.close());
+    }
+    this.#publishPc?.close();
+    this.#subscribePc?.close();
+    this.#publishPc = null;
+    this.#subscribePc = null;
+    for (const id of [...this.#remotes.keys()]) this.#removeRemote(id);
+    this.#subscribeRevision = 0;
+    this.#transportConnected = { publish: false, subscribe: false };
+    this.#localTrackIds.clear();
   }
 
   async #captureMedia() {
@@ -1032,6 +1187,9 @@ export class Call {
       case 'room_left':
         this.#connection?.close();
         this.#end(event.reason === 'kicked' ? 'kicked' : 'room_closed', null);
+        break;
+      case 'server_draining':
+        this.#onServerDraining(event);
         break;
       default:
         break;
@@ -1191,8 +1349,9 @@ export class Call {
 
   /** @param {Message} offer */
   #onSubscribeOffer(offer) {
+    const epoch = this.#epoch;
     this.#subscribeChain = this.#subscribeChain
-      .then(() => this.#answerSubscribeOffer(offer))
+      .then(() => (epoch === this.#epoch ? this.#answerSubscribeOffer(offer) : undefined))
       .catch((error) => {
         const failure = toChorusError(error, 'internal');
         // A newer offer follows a stale answer, and a resumed connection re-sends an offer
@@ -1347,7 +1506,8 @@ export class Call {
 
   /** @param {CloseEvent} event */
   #onConnectionClosed(event) {
-    if (this.#isEnded()) return;
+    // A move under way replaces the connection (or ends the call if it cannot).
+    if (this.#isEnded() || this.#moving) return;
     // 1008: the server refused the token; nothing to resume.
     if (!this.details.id || event.code === 1008) {
       this.#fail(new ChorusError('connection_lost',
@@ -1369,7 +1529,7 @@ export class Call {
       /** @type {Connection | null} */
       let connection = null;
       try {
-        connection = await this.#connector.open();
+        connection = await this.#connector.open(this.#serverUrl);
         /** @type {JoinResult} */
         const resumed = await connection.request('resume', { resume_token: this.#resumeToken });
         if (this.#isEnded()) {

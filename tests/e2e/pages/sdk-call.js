@@ -1,8 +1,8 @@
-// The browser side of the SDK case tests (sdk-mute, sdk-reconnect, sdk-codecs, sdk-errors): a
-// page that uses the SDK served by chorusd (/sdk/chorus.js) as an application would, driven
-// through window.sdkCall. It records the SDK's events, reports each remote participant's receive
-// statistics from getStats(), and counts the WebSockets the page opens (to drop one, or to show
-// that none was opened).
+// The browser side of the SDK case tests (sdk-mute, sdk-reconnect, sdk-codecs, sdk-errors,
+// sdk-drain): a page that uses the SDK served by chorusd (/sdk/chorus.js) as an application
+// would, driven through window.sdkCall. It records the SDK's events, reports each remote
+// participant's receive statistics from getStats(), and counts the WebSockets the page opens (to
+// drop one, or to show that none was opened).
 import { ChorusClient } from '/sdk/chorus.js';
 
 const progress = { steps: [], events: [], error: null };
@@ -80,6 +80,14 @@ function listener(resolve) {
       record({ type: 'mute', participantId: remote.participantId, ...change,
         videoMuted: remote.videoMuted, audioMuted: remote.audioMuted });
       step(`remote ${remote.participantId} ${change.kind} muted=${change.muted} by ${change.by}`);
+    },
+    onCallMoving: (_, move) => {
+      record({ type: 'moving', url: move.url, deadline: move.deadline.getTime() });
+      step(`moving off a draining server (to ${move.url ?? 'the client URL'})`);
+    },
+    onCallMoved: () => {
+      record({ type: 'moved', participantId: call.participantId });
+      step(`moved: now ${call.participantId}`);
     },
     onLocalMuteChanged: (change) => {
       record({ type: 'localMute', ...change, isAudioMuted: call.isAudioMuted,

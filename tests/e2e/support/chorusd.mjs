@@ -121,13 +121,13 @@ export class Chorusd {
     return response.text();
   }
 
-  // SIGTERM, then SIGKILL if chorusd has not exited within a few seconds; removes the
-  // temporary folder. Returns the exit code (or the name of the signal that ended it). Safe to
-  // call twice.
+  // SIGINT (an immediate stop: SIGTERM would drain first, docs/architecture.md), then SIGKILL
+  // if chorusd has not exited within a few seconds; removes the temporary folder. Returns the
+  // exit code (or the name of the signal that ended it). Safe to call twice.
   async stop() {
     if (this.child && this.exitStatus === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGTERM');
+      this.child.kill('SIGINT');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), kStopTimeoutMs);
       await exited;
       clearTimeout(timer);

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -140,6 +141,21 @@ TEST(ConfigLoaderTest, EnvironmentOverridesKeys) {
   loader.applyEnvironment(environment.data());
   EXPECT_EQ(loader.config().http.port, 9100);
   EXPECT_EQ(loader.config().workers.count, 3U);
+}
+
+TEST(ConfigLoaderTest, DrainDeadlineIs60SecondsByDefaultAndZeroTurnsDrainingOff) {
+  EXPECT_EQ(ConfigLoader().config().drain.deadline, std::chrono::seconds(60));
+  const std::vector<const char*> environment{"CHORUS_DRAIN_DEADLINE_SECONDS=0", nullptr};
+  ConfigLoader loader;
+  loader.applyEnvironment(environment.data());
+  EXPECT_EQ(loader.config().drain.deadline, std::chrono::seconds(0));
+  loader.applyYaml("drain:\n  deadline_seconds: 2\n", "test.yaml");
+  EXPECT_EQ(loader.config().drain.deadline, std::chrono::seconds(2));
+  EXPECT_THAT(configErrorOf([&] { loader.applyYaml("drain:\n  deadline_seconds: -1\n", "t"); }),
+              HasSubstr("is not a number of seconds from 0 to 86400"));
+  // The other durations still refuse 0.
+  EXPECT_THAT(configErrorOf([&] { loader.applyYaml("rooms:\n  resume_window_seconds: 0\n", "t"); }),
+              HasSubstr("is not a number of seconds from 1 to 86400"));
 }
 
 TEST(ConfigLoaderTest, UnknownChorusVariableIsAnError) {

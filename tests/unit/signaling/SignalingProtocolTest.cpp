@@ -61,8 +61,10 @@ class SignalingProtocolTest : public ::testing::Test {
   TokenVerifier verifier_ = verifier();
   test::FakeMediaTransports transports_;
   RoomRegistry rooms_{policy(), transports_};
+  ServerDrain drain_{60s};
   test::RecordingConnection connection_;
-  SignalingProtocol protocol_{verifier_, SignalingLimits{4096, 5}, kStart, rooms_, connection_};
+  SignalingProtocol protocol_{verifier_,  SignalingLimits{4096, 5}, kStart, rooms_, drain_,
+                              connection_};
   SignalingReply last_;
 };
 
@@ -193,6 +195,39 @@ TEST_F(SignalingProtocolTest, BinaryMessageIsBadRequestAndCountsAgainstTheRate) 
   last_ = protocol_.onBinaryMessage(kStart);
   EXPECT_EQ(errorCode(json::parse(last_.text)), "rate_limited");
   EXPECT_TRUE(last_.rateLimited);
+}
+
+TEST_F(SignalingProtocolTest, OpenSendsTheHelloAndDuringADrainTheDrainingEventAfterIt) {
+  protocol_.open(kStart);
+  ASSERT_EQ(connection_.events.size(), 1U);
+  EXPECT_EQ(connection_.events[0], protocol_.hello());
+  drain_.start(kStart + 1s, kWallNow);
+  ASSERT_EQ(connection_.events.size(), 2U);
+  EXPECT_EQ(json::parse(connection_.events[1]).at("type").as_string(), "server_draining");
+
+  test::RecordingConnection late;
+  SignalingProtocol opened{verifier_, SignalingLimits{4096, 5}, kStart, rooms_, drain_, late};
+  opened.open(kStart + 2s);
+  ASSERT_EQ(late.events.size(), 2U);
+  EXPECT_EQ(late.events[0], opened.hello());
+  EXPECT_EQ(json::parse(late.events[1]).at("seconds_left").as_int64(), 59);
+  opened.onClosed(kStart + 3s);
+  protocol_.onClosed(kStart + 3s);
+  drain_.start(kStart + 4s, kWallNow);  // closed connections hear nothing more
+  EXPECT_EQ(late.events.size(), 2U);
+  EXPECT_EQ(connection_.events.size(), 2U);
+}
+
+TEST_F(SignalingProtocolTest, JoinDuringADrainIsRefusedWithServerDraining) {
+  const std::string good = token(kSecret, kWallNow + 3600s);
+  send(R"({"id":1,"type":"authenticate","token":")" + good + "\"}");
+  drain_.start(kStart, kWallNow);
+  const json::value reply = send(R"({"id":2,"type":"join","room":"team-a/x"})");
+  EXPECT_EQ(reply.at("id").as_int64(), 2);
+  EXPECT_EQ(errorCode(reply), "server_draining");
+  EXPECT_FALSE(last_.close);
+  EXPECT_EQ(rooms_.participantCount(), 0U);
+  EXPECT_TRUE(send(R"({"id":3,"type":"ping"})").as_object().contains("result"));
 }
 
 TEST(TokenBucketTest, RefillsAtTheRateUpToTheBurst) {

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "tests/integration/WebSocketClient.h"
+
+namespace chorus::test {
+
+// A client of the WebSocket API for tests (docs/signaling.md): it reads the hello on connecting,
+// and sends requests with increasing ids, checking that each one's reply is the next message.
+// A failed expectation is a test failure, not an exception, so a test reports what it saw.
+class SignalingClient {
+ public:
+  explicit SignalingClient(std::uint16_t port);
+
+  // The next message (reply or event); an empty object if none came.
+  boost::json::object next();
+  // Sends a request and returns its reply, which must be the next message.
+  boost::json::object call(const boost::json::object& message);
+  boost::json::object call(std::string_view type, boost::json::object fields = {});
+  bool sendRaw(std::string_view text) { return socket_.send(text); }
+  // Nothing is pending before the ping's reply.
+  void expectQuiet();
+  std::uint16_t closeCode() const { return socket_.closeCode(); }
+
+ private:
+  WebSocketClient socket_;
+  int id_ = 0;
+};
+
+// A request of `type` with `id` and the other fields.
+boost::json::object request(std::string_view type, int id, boost::json::object fields = {});
+
+// The error code of a reply; empty for a result.
+std::string errorCode(const boost::json::object& reply);
+
+}  // namespace chorus::test
