@@ -221,6 +221,15 @@ RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const Acces
     return RequestOutcome::fail(SignalingError::kForbidden, "the token does not grant this room");
   }
   auto found = rooms_.find(request.roomId);
+  if (locator_ != nullptr) {
+    if (auto owner = locator_->elsewhere(request.roomId, found != rooms_.end())) {
+      json::object details;
+      details["url"] = *owner;
+      return RequestOutcome::fail(SignalingError::kRoomElsewhere,
+                                  "the room is on another node: join it at " + *owner,
+                                  std::move(details));
+    }
+  }
   if (found != rooms_.end() && found->second->kind != request.kind) {
     return RequestOutcome::fail(SignalingError::kRoomKindMismatch,
                                 "the room is a " + std::string(toString(found->second->kind)));
@@ -254,6 +263,22 @@ RequestOutcome RoomRegistry::join(ParticipantConnection& connection, const Acces
   refreshSections(room, joined);
   sendOffers(room);
   return RequestOutcome::ok(joinResult(joined));
+}
+
+std::optional<std::string> RoomRegistry::successorUrl(std::string_view roomId) const {
+  if (locator_ == nullptr) {
+    return std::nullopt;
+  }
+  return locator_->successor(roomId);
+}
+
+std::vector<std::string> RoomRegistry::roomIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) {
+    ids.push_back(id);
+  }
+  return ids;
 }
 
 json::object RoomRegistry::joinResult(const Participant& participant) const {

@@ -44,6 +44,8 @@ std::string_view toString(SignalingError error) noexcept {
       return "no_transport";
     case SignalingError::kResumeFailed:
       return "resume_failed";
+    case SignalingError::kRoomElsewhere:
+      return "room_elsewhere";
   }
   return "internal";
 }

@@ -29,9 +29,10 @@ enum class SignalingError : std::uint8_t {
   kUnknownTrack,      // not one of the participant's tracks
   kNoTransport,       // the transport does not exist yet
   kResumeFailed,      // unknown or spent resume token, or the window has passed
+  kRoomElsewhere,     // the room belongs on another node of the cluster: `details.url`
 };
 
-inline constexpr std::size_t kSignalingErrorCount = 20;
+inline constexpr std::size_t kSignalingErrorCount = 21;
 
 std::string_view toString(SignalingError error) noexcept;
 
