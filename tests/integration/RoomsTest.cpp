@@ -12,8 +12,8 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/ChorusdProcess.h"
+#include "tests/integration/SignalingClient.h"
 #include "tests/integration/TestApplication.h"
-#include "tests/integration/WebSocketClient.h"
 
 namespace chorus::test {
 namespace {
@@ -34,48 +34,7 @@ std::string token(std::string user, std::chrono::seconds validFor = 1h,
       std::move(user), {.room = room, .validFor = validFor});
 }
 
-json::object request(std::string_view type, int id, json::object fields = {}) {
-  fields["type"] = type;
-  fields["id"] = id;
-  return fields;
-}
-
-class Client {
- public:
-  explicit Client(std::uint16_t port) : socket_(port) { EXPECT_EQ(next().at("type"), "hello"); }
-
-  json::object next() {
-    const auto text = socket_.receive();
-    EXPECT_TRUE(text.has_value()) << "no message (close code " << socket_.closeCode() << ")";
-    return text ? json::parse(*text).as_object() : json::object();
-  }
-  // Sends a request and returns its reply, which must be the next message.
-  json::object call(const json::object& message) {
-    EXPECT_TRUE(socket_.send(json::serialize(message)));
-    auto reply = next();
-    EXPECT_EQ(reply.at("id"), message.at("id")) << json::serialize(reply);
-    return reply;
-  }
-  json::object call(std::string_view type, json::object fields = {}) {
-    return call(request(type, ++id_, std::move(fields)));
-  }
-  bool sendRaw(std::string_view text) { return socket_.send(text); }
-  // Nothing is pending before the ping's reply.
-  void expectQuiet() {
-    const auto reply = call("ping");
-    EXPECT_TRUE(reply.contains("result")) << json::serialize(reply);
-  }
-  std::uint16_t closeCode() const { return socket_.closeCode(); }
-
- private:
-  WebSocketClient socket_;
-  int id_ = 0;
-};
-
-std::string errorCode(const json::object& reply) {
-  const auto* error = reply.if_contains("error");
-  return error != nullptr ? std::string(error->at("code").as_string()) : "";
-}
+using Client = SignalingClient;
 
 class RoomsTest : public ::testing::Test {
  protected:

@@ -20,6 +20,9 @@ const kDefaultResumeWindowMs = 15_000;
 const kResumeRetryDelaysMs = [0, 250, 500, 1000, 2000];
 // How long a transport may stay `disconnected` before the SDK restarts ICE on it.
 const kDisconnectedGraceMs = 2_000;
+// How many `room_elsewhere` redirects a join follows (docs/signaling.md, "Several nodes"): one
+// is the rule; more only while the nodes' views of each other settle.
+const kMaxRoomRedirects = 3;
 
 /**
  * An error from the server (its stable `code`, docs/signaling.md "Error codes") or from the SDK
@@ -30,12 +33,16 @@ export class ChorusError extends Error {
   /**
    * @param {string} code
    * @param {string} message
+   * @param {Record<string, any>} [details] what the server's error carried besides its code
+   *   (`room_elsewhere`: `{url}`)
    */
-  constructor(code, message) {
+  constructor(code, message, details = {}) {
     super(message);
     this.name = 'ChorusError';
     /** @type {string} */
     this.code = code;
+    /** @type {Record<string, any>} */
+    this.details = details;
   }
 }
 
@@ -54,6 +61,10 @@ export class ChorusError extends Error {
  * @property {(request: TokenRequest) => string | Promise<string>} [tokenProvider] called for a
  *   token whenever one is needed (at `start()` and for each call's connection); use it instead
  *   of `token` when tokens expire or are per room
+ * @property {RTCIceServer[]} [iceServers] STUN and TURN servers for every call's
+ *   RTCPeerConnections (`[{urls: 'turn:turn.example.com:3478', username, credential}]`), for
+ *   networks that block UDP to the server and ICE-TCP too; default: none (Chorus is reachable
+ *   directly)
  */
 
 /**
@@ -78,6 +89,8 @@ export class ChorusError extends Error {
  * @typedef {object} CallDetails
  * @property {string} id this participant's id in the room (empty until joined)
  * @property {string} roomId
+ * @property {string} serverUrl the WebSocket URL of the node the call is on: the client's
+ *   `url`, or the node a `room_elsewhere` redirect named
  * @property {'conference' | 'group'} kind
  * @property {Date} startedTime when the call was placed
  * @property {Date | null} progressingTime when the room was joined
@@ -184,8 +197,12 @@ export class ChorusError extends Error {
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
- * @property {(roomId: string) => Promise<Connection>} connect an authenticated connection
- * @property {() => Promise<Connection>} open a connection not yet authenticated (for `resume`)
+ * @property {string} url the client's WebSocket URL
+ * @property {RTCIceServer[]} iceServers
+ * @property {(roomId: string, url: string) => Promise<Connection>} connect an authenticated
+ *   connection to the node at `url`
+ * @property {(url: string) => Promise<Connection>} open a connection not yet authenticated (for
+ *   `resume`)
  */
 
 /**
@@ -349,8 +366,10 @@ class Connection {
       if (!pending) return;
       this.#pending.delete(message.id);
       if (message.error) {
+        const details = typeof message.error.details === 'object' && message.error.details !== null
+          ? message.error.details : {};
         pending.reject(new ChorusError(String(message.error.code),
-          `${pending.type}: ${message.error.message}`));
+          `${pending.type}: ${message.error.message}`, details));
       } else {
         pending.resolve(message.result);
       }
@@ -389,8 +408,10 @@ export class ChorusClient {
     this.#url = webSocketUrl(options.url ?? globalThis.location.origin);
     this.#callClient = new CallClient({
       userId: options.userId,
-      connect: (roomId) => this.#connect(roomId),
-      open: () => Connection.open(this.#url),
+      url: this.#url,
+      iceServers: options.iceServers ?? [],
+      connect: (roomId, url) => this.#connect(roomId, url),
+      open: (url) => Connection.open(url),
     });
   }
 
@@ -432,7 +453,7 @@ export class ChorusClient {
    */
   async start() {
     try {
-      const connection = await this.#connect(undefined);
+      const connection = await this.#connect(undefined, this.#url);
       if (this.#supportActiveConnection) {
         this.#idleConnection = connection;
         connection.onClose = () => {
@@ -464,19 +485,21 @@ export class ChorusClient {
   }
 
   /**
-   * An authenticated connection for a call in `roomId`: the idle one `start()` kept, or a new
-   * one.
+   * An authenticated connection to the node at `url` for a call in `roomId`: the idle one
+   * `start()` kept (to the client's own URL), or a new one.
    * @param {string | undefined} roomId
+   * @param {string} url
    * @returns {Promise<Connection>}
    */
-  async #connect(roomId) {
+  async #connect(roomId, url) {
     const idle = this.#idleConnection;
-    if (idle && idle.isOpen && roomId !== undefined && this.#options.token !== undefined) {
+    if (idle && idle.isOpen && roomId !== undefined && this.#options.token !== undefined &&
+        url === this.#url) {
       this.#idleConnection = null;
       return idle;
     }
     const token = await this.#token(roomId);
-    const connection = await Connection.open(this.#url);
+    const connection = await Connection.open(url);
     try {
       await connection.request('authenticate', { token });
     } catch (error) {
@@ -751,6 +774,7 @@ export class Call {
     this.details = {
       id: '',
       roomId,
+      serverUrl: connector.url,
       kind,
       startedTime: new Date(),
       progressingTime: null,
@@ -872,19 +896,8 @@ export class Call {
     try {
       await this.#captureMedia();
       if (this.#isEnded()) return;
-      const connection = await this.#connector.connect(this.roomId);
-      if (this.#isEnded()) {
-        connection.close();
-        return;
-      }
-      this.#adopt(connection);
-      /** @type {JoinResult} */
-      const joined = await connection.request('join', {
-        room: this.roomId,
-        kind: this.details.kind,
-        ...(this.#settings.name ? { name: this.#settings.name } : {}),
-      });
-      if (this.#isEnded()) return;
+      const joined = await this.#join();
+      if (!joined) return;
       this.#onJoined(joined);
       this.state = 'progressing';
       this.details.progressingTime = new Date();
@@ -896,6 +909,39 @@ export class Call {
       await this.#publish(false);
     } catch (error) {
       this.#fail(error, 'failure');
+    }
+  }
+
+  /**
+   * Joins the room on the node it belongs on: a node that says `room_elsewhere` names that
+   * node's URL, and the call connects there instead (docs/signaling.md, "Several nodes").
+   * Resolves to nothing when the call ended meanwhile.
+   * @returns {Promise<JoinResult | null>}
+   */
+  async #join() {
+    for (let redirects = 0; ; redirects++) {
+      const connection = await this.#connector.connect(this.roomId, this.details.serverUrl);
+      if (this.#isEnded()) {
+        connection.close();
+        return null;
+      }
+      this.#adopt(connection);
+      try {
+        /** @type {JoinResult} */
+        const joined = await connection.request('join', {
+          room: this.roomId,
+          kind: this.details.kind,
+          ...(this.#settings.name ? { name: this.#settings.name } : {}),
+        });
+        return this.#isEnded() ? null : joined;
+      } catch (error) {
+        const url = error instanceof ChorusError && error.code === 'room_elsewhere'
+          ? error.details.url : undefined;
+        if (typeof url !== 'string' || redirects >= kMaxRoomRedirects) throw error;
+        connection.close();
+        this.#connection = null;
+        this.details.serverUrl = url;
+      }
     }
   }
 
@@ -1261,7 +1307,11 @@ export class Call {
 
   /** @param {'publish' | 'subscribe'} transport */
   #newPeerConnection(transport) {
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceServers: this.#connector.iceServers,
+    });
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let disconnectedTimer;
     pc.addEventListener('connectionstatechange', () => {
@@ -1369,7 +1419,7 @@ export class Call {
       /** @type {Connection | null} */
       let connection = null;
       try {
-        connection = await this.#connector.open();
+        connection = await this.#connector.open(this.details.serverUrl);
         /** @type {JoinResult} */
         const resumed = await connection.request('resume', { resume_token: this.#resumeToken });
         if (this.#isEnded()) {
