@@ -42,14 +42,14 @@ ClusterDirectory::ClusterDirectory(boost::asio::io_context& control, const Confi
       httpPort_(config.http.port),
       status_(status),
       placement_(config.cluster.advertiseUrl),
-      timer_(control) {
+      timer_(control),
+      synced_(config_.peers.empty() && config_.peersDns.empty()) {
   for (const std::string& text : config_.peers) {
     // ConfigKeys accepted only parseable URLs, stored as PeerUrl::text().
     if (const auto address = signaling::PeerUrl::parse(text)) {
       peers_.emplace(text, Peer{.address = *address});
     }
   }
-  synced_ = peers_.empty() && config_.peersDns.empty();
 }
 
 void ClusterDirectory::start() {
@@ -72,9 +72,8 @@ void ClusterDirectory::tick() {
   }
   if (!config_.peersDns.empty()) {
     resolvePeers(control_, config_.peersDns, httpPort_,
-                 [this](std::vector<signaling::PeerUrl> addresses, const std::string& error) {
-                   onResolved(std::move(addresses), error);
-                 });
+                 [this](const std::vector<signaling::PeerUrl>& addresses,
+                        const std::string& error) { onResolved(addresses, error); });
   }
   for (auto& [key, peer] : peers_) {
     probe(key, peer);
@@ -116,7 +115,7 @@ void ClusterDirectory::onProbed(const std::string& key, std::optional<signaling:
   updateSynced();
 }
 
-void ClusterDirectory::onResolved(std::vector<signaling::PeerUrl> addresses,
+void ClusterDirectory::onResolved(const std::vector<signaling::PeerUrl>& addresses,
                                   const std::string& error) {
   if (stopped_) {
     return;

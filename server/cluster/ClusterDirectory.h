@@ -59,7 +59,7 @@ class ClusterDirectory : public signaling::RoomLocator {
   static void logChange(const std::string& key, const std::optional<signaling::NodeState>& before,
                         const std::optional<signaling::NodeState>& after, const std::string& error);
   // cluster.peers_dns answered: peers it no longer names are forgotten.
-  void onResolved(std::vector<signaling::PeerUrl> addresses, const std::string& error);
+  void onResolved(const std::vector<signaling::PeerUrl>& addresses, const std::string& error);
   void updatePlacement();
   void updateSynced();
 

@@ -1,5 +1,7 @@
 #include "server/cluster/PeerProbe.h"
 
+#include <exception>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -70,18 +72,25 @@ asio::awaitable<ProbeResult> readState(signaling::PeerUrl peer, std::string secr
   co_return ProbeResult{std::move(state), {}};
 }
 
+// Runs the probe and reports whatever happens, so the directory never waits on a lost probe.
+asio::awaitable<void> probeAndReport(signaling::PeerUrl peer, std::string secret,
+                                     std::chrono::milliseconds timeout,
+                                     std::function<void(ProbeResult)> done) {
+  ProbeResult result;
+  try {
+    result = co_await readState(std::move(peer), std::move(secret), timeout);
+  } catch (const std::exception& error) {
+    // Only allocation can throw in there; the peer counts as unreachable.
+    result = ProbeResult{std::nullopt, error.what()};
+  }
+  done(std::move(result));
+}
+
 }  // namespace
 
 void probePeer(asio::io_context& context, const signaling::PeerUrl& peer, const std::string& secret,
                std::chrono::milliseconds timeout, std::function<void(ProbeResult)> done) {
-  asio::co_spawn(context, readState(peer, secret, timeout),
-                 [done = std::move(done)](const std::exception_ptr& failure, ProbeResult result) {
-                   if (failure) {
-                     // Only allocation can throw in there; the peer counts as unreachable.
-                     result = ProbeResult{std::nullopt, "probe failed"};
-                   }
-                   done(std::move(result));
-                 });
+  asio::co_spawn(context, probeAndReport(peer, secret, timeout, std::move(done)), asio::detached);
 }
 
 void resolvePeers(asio::io_context& context, const std::string& name, std::uint16_t port,

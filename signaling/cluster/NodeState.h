@@ -23,6 +23,6 @@ std::string serialize(const NodeState& state);
 
 // A peer's answer; nothing when it is not that shape (a peer of another version, a proxy's error
 // page). The rooms come back sorted.
-std::optional<NodeState> parseNodeState(std::string_view json);
+std::optional<NodeState> parseNodeState(std::string_view text);
 
 }  // namespace chorus::signaling

@@ -35,6 +35,7 @@ constexpr RoomPlacement::Self kReady{.ready = true, .hostsRoom = false};
 // The room ids 0..count-1 as text, a stand-in for many rooms.
 std::vector<std::string> roomIds(int count) {
   std::vector<std::string> ids;
+  ids.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     ids.push_back("room-" + std::to_string(i));
   }
