@@ -99,6 +99,8 @@ Server::Server(const Config& config, unsigned workerCount)
       shards_(config, workerCount, certificate_),
       transports_(shards_, certificate_, config.rooms.membersPerWorker),
       rooms_(roomPolicy(config.rooms), transports_),
+      cluster_(control_, config, *this),
+      clusterState_(config.cluster.secret, [this] { return clusterState(); }),
       roomTimer_(control_),
       speakerTimer_(control_),
       drain_(config.drain.deadline),
@@ -111,13 +113,17 @@ Server::Server(const Config& config, unsigned workerCount)
       webSocketCollector_(webSocketCounters_),
       roomCollector_(rooms_),
       tokenVerifier_(applicationsFor(config)),
-      api_(*this, config.http.webRoot, config.devMode),
+      api_(*this, config.http.webRoot, config.devMode,
+           cluster_.enabled() ? &clusterState_ : nullptr),
       rest_(rooms_, tokenVerifier_.applications()),
       restCollector_(rest_),
       http_(control_, config, api_, rest_, tokenVerifier_, rooms_, drain_, webSocketCounters_) {
   shards_.setIceTcpPort(iceTcp_.localEndpoint().port());
   for (std::size_t index = 0; index < shards_.size(); ++index) {
     shards_.shard(index).setTransportEvents(this);
+  }
+  if (cluster_.enabled()) {
+    rooms_.setLocator(&cluster_);
   }
   metrics_.addCollector(roomCollector_);
   metrics_.addCollector(processCollector_);
@@ -138,6 +144,7 @@ int Server::run() {
   spdlog::info("ice_tcp_listening address={} port={}", iceTcpEndpoint.address().to_string(),
                iceTcpEndpoint.port());
   http_.start();
+  cluster_.start();
   const auto endpoint = http_.endpoint();
   spdlog::info("http_listening address={} port={} tls={}", endpoint.address().to_string(),
                endpoint.port(), http_.tls());
@@ -172,7 +179,10 @@ void Server::onSignal(int signal) {
 
 void Server::startDrain() {
   ready_ = false;
-  drain_.start(std::chrono::steady_clock::now(), std::chrono::system_clock::now());
+  drain_.start(std::chrono::steady_clock::now(), std::chrono::system_clock::now(),
+               [this](signaling::ParticipantConnection& connection) {
+                 return rooms_.successorUrlOf(connection);
+               });
   // A second signal cuts the drain short.
   signals_.asyncWait([this](int signal) { onSignal(signal); });
   checkDrain();
@@ -199,6 +209,7 @@ void Server::checkDrain() {
 void Server::stop() {
   ready_ = false;
   drainTimer_.cancel();
+  cluster_.stop();
   http_.stop();
   iceTcp_.stop();
   control_.stop();
@@ -266,7 +277,14 @@ signaling::HealthReport Server::readiness() const {
   if (!ready_) {
     return {false, "not accepting joins"};
   }
+  if (!cluster_.synced()) {
+    return {false, "cluster peers not probed yet"};
+  }
   return liveness();
+}
+
+signaling::NodeState Server::clusterState() const {
+  return {config_.cluster.advertiseUrl, readiness().healthy, rooms_.roomIds()};
 }
 
 std::string Server::metricsText() const {

@@ -8,6 +8,7 @@
 
 #include "media/security/DtlsCertificate.h"
 #include "server/StopSignals.h"
+#include "server/cluster/ClusterDirectory.h"
 #include "server/config/Config.h"
 #include "server/http/HttpServer.h"
 #include "server/metrics/IceTcpCollector.h"
@@ -23,6 +24,7 @@
 #include "server/shard/TransportEvents.h"
 #include "signaling/ProcessStatus.h"
 #include "signaling/auth/TokenVerifier.h"
+#include "signaling/cluster/ClusterStateEndpoint.h"
 #include "signaling/http/HttpApi.h"
 #include "signaling/http/RestApi.h"
 #include "signaling/room/RoomRegistry.h"
@@ -46,6 +48,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   std::string metricsText() const override;
 
  private:
+  // This node as GET /cluster/state describes it to its peers.
+  signaling::NodeState clusterState() const;
   void onSignal(int signal);
   // SIGTERM: refuse joins, tell the clients, and check until the rooms are empty or the deadline.
   void startDrain();
@@ -67,6 +71,8 @@ class Server : public signaling::ProcessStatus, private TransportEvents {
   ShardPool shards_;
   ShardTransports transports_;
   signaling::RoomRegistry rooms_;
+  ClusterDirectory cluster_;
+  signaling::ClusterStateEndpoint clusterState_;  // served with cluster.advertise_url only
   boost::asio::steady_timer roomTimer_;
   boost::asio::steady_timer speakerTimer_;
   signaling::ServerDrain drain_;

@@ -105,6 +105,22 @@ struct Config {
     std::string applicationsFile;
   };
 
+  // Several chorusd nodes serving one deployment (docs/architecture.md, "Several nodes"): each
+  // sends a join to the node its room belongs on.
+  struct Cluster {
+    // The WebSocket URL clients reach this node's /ws at (wss://chorus-1.example.com/ws);
+    // empty: no cluster, every room is local.
+    std::string advertiseUrl;
+    // The other nodes' control ports (http://10.0.0.5:8080), probed at GET /cluster/state.
+    std::vector<std::string> peers;
+    // A DNS name whose A/AAAA records are the nodes (a Kubernetes headless Service), each at
+    // http.port; re-resolved every probe. This node's own record is recognised and skipped.
+    std::string peersDns;
+    std::chrono::seconds probeInterval{2};
+    // The bearer token nodes present to each other's /cluster/state.
+    std::string secret;
+  };
+
   // Development conveniences that must never reach production: the built-in application
   // signaling::kDevApplicationKey and the token endpoint GET /dev/token.
   bool devMode = false;
@@ -117,6 +133,7 @@ struct Config {
   Rooms rooms;
   Drain drain;
   Auth auth;
+  Cluster cluster;
 };
 
 // A configuration that cannot be used. The message names the key, the value and the source.

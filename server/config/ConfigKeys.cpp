@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "signaling/cluster/PeerUrl.h"
 #include "signaling/http/OriginAllowList.h"
 
 namespace chorus::server {
@@ -136,6 +137,20 @@ ConfigKey optionalPathKey(std::string_view name, std::string_view help, Field fi
           [field](const Config& config) { return field(config); }};
 }
 
+// Any text; --print-config shows only whether it is set, so a printed configuration pasted into
+// a ticket or a log does not carry it.
+template <typename Field>
+ConfigKey secretKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) {
+            return field(config).empty() ? std::string() : std::string("<redacted>");
+          }};
+}
+
 constexpr std::array<std::pair<std::string_view, media::SrtpProfile>, 3> kSrtpProfileNames{{
     {"aead_aes_128_gcm", media::SrtpProfile::kAeadAes128Gcm},
     {"aead_aes_256_gcm", media::SrtpProfile::kAeadAes256Gcm},
@@ -232,6 +247,53 @@ ConfigKey originsKey(std::string_view name, std::string_view help, Field field) 
                 }};
   key.list = true;
   return key;
+}
+
+// A comma-separated list of peers' control URLs (signaling::PeerUrl); empty text: none.
+template <typename Field>
+ConfigKey peersKey(std::string_view name, std::string_view help, Field field) {
+  ConfigKey key{name, help,
+                [field](Config& config, std::string_view text) -> std::optional<std::string> {
+                  std::vector<std::string> peers;
+                  while (!text.empty()) {
+                    const std::size_t comma = std::min(text.find(','), text.size());
+                    const std::string_view word = trimmed(text.substr(0, comma));
+                    text.remove_prefix(std::min(comma + 1, text.size()));
+                    const auto peer = signaling::PeerUrl::parse(word);
+                    if (!peer) {
+                      return "has \"" + std::string(word) +
+                             "\", which is not a control URL like http://10.0.0.5:8080";
+                    }
+                    peers.push_back(peer->text());
+                  }
+                  field(config) = std::move(peers);
+                  return std::nullopt;
+                },
+                [field](const Config& config) {
+                  std::string text;
+                  for (const std::string& peer : field(config)) {
+                    text += (text.empty() ? "" : ",") + peer;
+                  }
+                  return text;
+                }};
+  key.list = true;
+  return key;
+}
+
+// Empty, or a ws:// or wss:// URL: what a browser's WebSocket constructor is given.
+template <typename Field>
+ConfigKey webSocketUrlKey(std::string_view name, std::string_view help, Field field) {
+  return {name, help,
+          [field](Config& config, std::string_view text) -> std::optional<std::string> {
+            const bool scheme = text.starts_with("ws://") || text.starts_with("wss://");
+            const bool hasSpace = text.find_first_of(" \t\r\n") != std::string_view::npos;
+            if (!text.empty() && (!scheme || hasSpace || text.ends_with("//"))) {
+              return "is not empty nor a WebSocket URL like wss://chorus-1.example.com/ws";
+            }
+            field(config) = std::string(text);
+            return std::nullopt;
+          },
+          [field](const Config& config) { return field(config); }};
 }
 
 template <typename Enum, std::size_t N, typename Field>
@@ -444,6 +506,30 @@ std::vector<ConfigKey> buildKeys() {
           "YAML file mapping application keys to their HS256 secrets (32 bytes or more); "
           "empty: no application",
           [](auto& c) -> auto& { return c.auth.applicationsFile; }),
+      webSocketUrlKey(
+          "cluster.advertise_url",
+          "WebSocket URL clients reach this node's /ws at (wss://chorus-1.example.com/ws), "
+          "unique per node; empty: no cluster, every room is local",
+          [](auto& c) -> auto& { return c.cluster.advertiseUrl; }),
+      peersKey(
+          "cluster.peers",
+          "the other nodes' control ports (http://10.0.0.5:8080), comma-separated; a join for a "
+          "room that belongs on one of them is sent there",
+          [](auto& c) -> auto& { return c.cluster.peers; }),
+      optionalPathKey(
+          "cluster.peers_dns",
+          "DNS name whose A/AAAA records are the nodes, each at http.port (a Kubernetes "
+          "headless Service); re-resolved every probe; empty: cluster.peers only",
+          [](auto& c) -> auto& { return c.cluster.peersDns; }),
+      secondsKey(
+          "cluster.probe_interval_seconds",
+          "how often each peer's GET /cluster/state is read; an unreachable peer takes no rooms",
+          [](auto& c) -> auto& { return c.cluster.probeInterval; }),
+      secretKey(
+          "cluster.secret",
+          "bearer token the nodes present to each other's /cluster/state; required with "
+          "cluster.advertise_url; printed as <redacted>",
+          [](auto& c) -> auto& { return c.cluster.secret; }),
   };
 }
 

@@ -24,8 +24,9 @@ HttpApi::Response probe(const HealthReport& report, const HttpApi::Request& requ
 
 }  // namespace
 
-HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot, bool devTokens)
-    : status_(status), demo_(webRoot / "demo"), sdk_(webRoot / "sdk") {
+HttpApi::HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot, bool devTokens,
+                 const ClusterStateEndpoint* cluster)
+    : status_(status), demo_(webRoot / "demo"), sdk_(webRoot / "sdk"), cluster_(cluster) {
   if (devTokens) {
     devTokens_.emplace();
   }
@@ -63,6 +64,9 @@ HttpApi::Response HttpApi::route(const Request& request) const {
   }
   if (devTokens_ && path == DevTokenEndpoint::kPath) {
     return devTokens_->handle(request, std::chrono::system_clock::now());
+  }
+  if (cluster_ != nullptr && path == ClusterStateEndpoint::kPath) {
+    return cluster_->handle(request);
   }
   if (path.starts_with(kSdkPrefix)) {
     // The prefix's last slash stays: StaticFiles resolves "/chorus.js" under the SDK folder.

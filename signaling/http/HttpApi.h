@@ -8,6 +8,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "signaling/ProcessStatus.h"
+#include "signaling/cluster/ClusterStateEndpoint.h"
 #include "signaling/http/DevTokenEndpoint.h"
 #include "signaling/http/StaticFiles.h"
 
@@ -15,7 +16,8 @@ namespace chorus::signaling {
 
 // The plain-HTTP part of the control port: probes, metrics, the web client (the demo at `/`,
 // the browser SDK at `/sdk/`) and, in dev_mode only, the development token endpoint
-// (DevTokenEndpoint). It turns a
+// (DevTokenEndpoint), and with a cluster the peers' GET /cluster/state (ClusterStateEndpoint).
+// It turns a
 // parsed request into a response and knows nothing of sockets, so it is tested without any.
 class HttpApi {
  public:
@@ -23,8 +25,9 @@ class HttpApi {
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
   // `devTokens`: serve GET /dev/token (dev_mode); otherwise that path is as unknown as any.
-  HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot,
-          bool devTokens = false);
+  // `cluster`: serve GET /cluster/state through it; null: that path is unknown too.
+  HttpApi(const ProcessStatus& status, const std::filesystem::path& webRoot, bool devTokens = false,
+          const ClusterStateEndpoint* cluster = nullptr);
 
   Response handle(const Request& request) const;
 
@@ -41,6 +44,7 @@ class HttpApi {
   StaticFiles demo_;
   StaticFiles sdk_;
   std::optional<DevTokenEndpoint> devTokens_;
+  const ClusterStateEndpoint* cluster_;
 };
 
 }  // namespace chorus::signaling

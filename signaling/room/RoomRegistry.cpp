@@ -248,6 +248,15 @@ RequestOutcome RoomRegistry::admit(ParticipantConnection& connection, const Acce
     return RequestOutcome::fail(SignalingError::kForbidden, "the token does not grant this room");
   }
   auto found = rooms_.find(request.roomId);
+  if (locator_ != nullptr) {
+    if (auto owner = locator_->elsewhere(request.roomId, found != rooms_.end())) {
+      json::object details;
+      details["url"] = *owner;
+      return RequestOutcome::fail(SignalingError::kRoomElsewhere,
+                                  "the room is on another node: join it at " + *owner,
+                                  std::move(details));
+    }
+  }
   if (found != rooms_.end() && found->second->kind != request.kind) {
     return RequestOutcome::fail(SignalingError::kRoomKindMismatch,
                                 "the room is a " + std::string(toString(found->second->kind)));
@@ -282,6 +291,30 @@ RequestOutcome RoomRegistry::admit(ParticipantConnection& connection, const Acce
   refreshSections(room, joined);
   sendOffers(room);
   return RequestOutcome::ok(joinResult(joined));
+}
+
+std::optional<std::string> RoomRegistry::successorUrl(std::string_view roomId) const {
+  if (locator_ == nullptr) {
+    return std::nullopt;
+  }
+  return locator_->successor(roomId);
+}
+
+std::optional<std::string> RoomRegistry::successorUrlOf(ParticipantConnection& connection) const {
+  const Participant* participant = attached(connection);
+  if (participant == nullptr) {
+    return std::nullopt;
+  }
+  return successorUrl(participant->roomId);
+}
+
+std::vector<std::string> RoomRegistry::roomIds() const {
+  std::vector<std::string> ids;
+  ids.reserve(rooms_.size());
+  for (const auto& [id, room] : rooms_) {
+    ids.push_back(id);
+  }
+  return ids;
 }
 
 json::object RoomRegistry::joinResult(const Participant& participant) const {

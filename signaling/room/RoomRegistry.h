@@ -10,12 +10,14 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "media/stats/FixedHistogram.h"
 #include "signaling/auth/AccessToken.h"
+#include "signaling/cluster/RoomLocator.h"
 #include "signaling/room/MediaTransports.h"
 #include "signaling/room/Participant.h"
 #include "signaling/room/Room.h"
@@ -34,21 +36,25 @@ struct RoomPolicy {
   VideoBitrateLimits videoBitrate;
 };
 
-// A request's outcome: a result object, or an error code and a message for people.
+// A request's outcome: a result object, or an error code, a message for people and, for some
+// codes, details a client acts on (docs/signaling.md, "Envelope").
 struct RequestOutcome {
   std::optional<SignalingError> error;
   std::string message;
   boost::json::object result;
+  boost::json::object details;  // with an error only; empty: none sent
 
   static RequestOutcome ok(boost::json::object result = {}) {
     RequestOutcome outcome;
     outcome.result = std::move(result);
     return outcome;
   }
-  static RequestOutcome fail(SignalingError code, std::string message) {
+  static RequestOutcome fail(SignalingError code, std::string message,
+                             boost::json::object details = {}) {
     RequestOutcome outcome;
     outcome.error = code;
     outcome.message = std::move(message);
+    outcome.details = std::move(details);
     return outcome;
   }
 };
@@ -130,6 +136,17 @@ class RoomRegistry {
   bool muteTrack(std::string_view roomId, std::string_view trackId, bool muted);
   bool closeRoom(std::string_view roomId);
 
+  // With several nodes: joins for rooms that belong on another node are refused with
+  // room_elsewhere and that node's URL. Null (the default): every room is local.
+  void setLocator(const RoomLocator* locator) noexcept { locator_ = locator; }
+  // Where the room's participants should move when this node drains (RoomLocator::successor);
+  // nothing without a cluster or another ready node.
+  std::optional<std::string> successorUrl(std::string_view roomId) const;
+  // The same for the room of the participant attached to `connection`; nothing when none is.
+  std::optional<std::string> successorUrlOf(ParticipantConnection& connection) const;
+  // The ids of every room on this node, sorted.
+  std::vector<std::string> roomIds() const;
+
   // How long a dropped connection's participant waits for a `resume` (the hello announces it).
   std::chrono::seconds resumeWindow() const noexcept { return policy_.resumeWindow; }
 
@@ -168,6 +185,7 @@ class RoomRegistry {
   std::unordered_map<std::string, Participant*> byResumeToken_;
   std::unordered_map<TransportId, Participant*> byTransport_;
   RoomCounters counters_;
+  const RoomLocator* locator_ = nullptr;
   media::StreamKey nextStreamKey_ = 1;
   std::uint64_t nextRoomNumber_ = 0;
 };

@@ -10,12 +10,11 @@ StopAction ServerDrain::onStopSignal(StopSignal signal) const noexcept {
   return drains ? StopAction::kDrain : StopAction::kStopNow;
 }
 
-void ServerDrain::start(TimePoint now, WallClock wallClock) {
+void ServerDrain::start(TimePoint now, WallClock wallClock, const SuccessorOf& successorOf) {
   endsAt_ = now + deadline_;
   wallClockEndsAt_ = wallClock + deadline_;
-  const std::string text = event(now);
   for (ParticipantConnection* connection : connections_) {
-    connection->sendEvent(text);
+    connection->sendEvent(event(now, successorOf ? successorOf(*connection) : std::nullopt));
   }
 }
 
@@ -48,7 +47,7 @@ DrainEnd ServerDrain::end(TimePoint now, std::size_t participants) const noexcep
   return now >= *endsAt_ ? DrainEnd::kDeadline : DrainEnd::kNotYet;
 }
 
-std::string ServerDrain::event(TimePoint now) const {
+std::string ServerDrain::event(TimePoint now, const std::optional<std::string>& url) const {
   // Both forms of the deadline: the wall-clock instant for logs and clocks that agree, and the
   // seconds left for clients whose clock does not agree with the server's.
   const auto left = *endsAt_ > now ? *endsAt_ - now : TimePoint::duration::zero();
@@ -59,6 +58,9 @@ std::string ServerDrain::event(TimePoint now) const {
           .count();
   // Rounded up: a client told 0 would think the server gone while it still serves.
   event["seconds_left"] = std::chrono::ceil<std::chrono::seconds>(left).count();
+  if (url) {
+    event["url"] = *url;
+  }
   return json::serialize(event);
 }
 

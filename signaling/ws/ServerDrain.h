@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -45,9 +46,14 @@ class ServerDrain {
   // drain has started, stops at once: the operator insists.
   StopAction onStopSignal(StopSignal signal) const noexcept;
 
+  // Where the participant on a connection should move: in a cluster, its room's next node
+  // (RoomRegistry::successorUrlOf); nothing lets the client pick (its load balancer).
+  using SuccessorOf = std::function<std::optional<std::string>(ParticipantConnection&)>;
+
   // Starts the drain at `now` (`wallClock` is the same instant on the wall clock, for the
-  // deadline clients are told): every open connection gets the `server_draining` event.
-  void start(TimePoint now, WallClock wallClock);
+  // deadline clients are told): every open connection gets the `server_draining` event, with
+  // the `url` `successorOf` gives it.
+  void start(TimePoint now, WallClock wallClock, const SuccessorOf& successorOf = {});
   bool draining() const noexcept { return endsAt_.has_value(); }
   std::chrono::seconds deadline() const noexcept { return deadline_; }
 
@@ -62,8 +68,8 @@ class ServerDrain {
   // Whether the drain is over at `now` with `participants` still in rooms.
   DrainEnd end(TimePoint now, std::size_t participants) const noexcept;
 
-  // The `server_draining` event as of `now` (only during a drain).
-  std::string event(TimePoint now) const;
+  // The `server_draining` event as of `now` (only during a drain), naming `url` if given.
+  std::string event(TimePoint now, const std::optional<std::string>& url = std::nullopt) const;
 
  private:
   std::chrono::seconds deadline_;

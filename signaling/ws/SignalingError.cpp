@@ -46,6 +46,8 @@ std::string_view toString(SignalingError error) noexcept {
       return "resume_failed";
     case SignalingError::kServerDraining:
       return "server_draining";
+    case SignalingError::kRoomElsewhere:
+      return "room_elsewhere";
   }
   return "internal";
 }

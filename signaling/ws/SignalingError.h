@@ -30,9 +30,10 @@ enum class SignalingError : std::uint8_t {
   kNoTransport,       // the transport does not exist yet
   kResumeFailed,      // unknown or spent resume token, or the window has passed
   kServerDraining,    // the server is stopping: join another (docs/signaling.md, "Draining")
+  kRoomElsewhere,     // the room belongs on another node of the cluster: `details.url`
 };
 
-inline constexpr std::size_t kSignalingErrorCount = 21;
+inline constexpr std::size_t kSignalingErrorCount = 22;
 
 std::string_view toString(SignalingError error) noexcept;
 

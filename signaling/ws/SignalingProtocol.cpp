@@ -21,10 +21,14 @@ SignalingReply resultReply(const json::value& id, json::object result) {
   return {json::serialize(reply)};
 }
 
-SignalingReply errorReply(const json::value& id, SignalingError code, std::string_view message) {
+SignalingReply errorReply(const json::value& id, SignalingError code, std::string_view message,
+                          json::object details = {}) {
   json::object error;
   error["code"] = toString(code);
   error["message"] = message;
+  if (!details.empty()) {
+    error["details"] = std::move(details);
+  }
   json::object reply;
   reply["id"] = id;
   reply["error"] = std::move(error);
@@ -54,7 +58,7 @@ std::string_view echoable(std::string_view type) {
 
 SignalingReply outcomeReply(const json::value& id, RequestOutcome outcome) {
   if (outcome.error) {
-    return errorReply(id, *outcome.error, outcome.message);
+    return errorReply(id, *outcome.error, outcome.message, std::move(outcome.details));
   }
   return resultReply(id, std::move(outcome.result));
 }

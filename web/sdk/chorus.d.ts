@@ -12,6 +12,10 @@
  * @property {(request: TokenRequest) => string | Promise<string>} [tokenProvider] called for a
  *   token whenever one is needed (at `start()` and for each call's connection); use it instead
  *   of `token` when tokens expire or are per room
+ * @property {RTCIceServer[]} [iceServers] STUN and TURN servers for every call's
+ *   RTCPeerConnections (`[{urls: 'turn:turn.example.com:3478', username, credential}]`), for
+ *   networks that block UDP to the server and ICE-TCP too; default: none (Chorus is reachable
+ *   directly)
  */
 /**
  * @typedef {object} ClientListener
@@ -33,6 +37,8 @@
  * @typedef {object} CallDetails
  * @property {string} id this participant's id in the room (empty until joined)
  * @property {string} roomId
+ * @property {string} serverUrl the WebSocket URL of the node the call is on: the client's
+ *   `url`, or the node a `room_elsewhere` redirect named
  * @property {'conference' | 'group'} kind
  * @property {Date} startedTime when the call was placed
  * @property {Date | null} progressingTime when the room was joined
@@ -131,10 +137,12 @@
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
- * @property {(roomId: string, url?: string) => Promise<Connection>} connect an authenticated
- *   connection, to the client's server or to `url`
- * @property {(url?: string) => Promise<Connection>} open a connection not yet authenticated
- *   (for `resume`), to the client's server or to `url`
+ * @property {string} url the client's WebSocket URL
+ * @property {RTCIceServer[]} iceServers
+ * @property {(roomId: string, url: string) => Promise<Connection>} connect an authenticated
+ *   connection to the node at `url`
+ * @property {(url: string) => Promise<Connection>} open a connection not yet authenticated (for
+ *   `resume`)
  */
 /**
  * A call moving to another server because its server is draining (docs/sdk.md, "Server
@@ -170,10 +178,14 @@ export class ChorusError extends Error {
     /**
      * @param {string} code
      * @param {string} message
+     * @param {Record<string, any>} [details] what the server's error carried besides its code
+     *   (`room_elsewhere`: `{url}`)
      */
-    constructor(code: string, message: string);
+    constructor(code: string, message: string, details?: Record<string, any>);
     /** @type {string} */
     code: string;
+    /** @type {Record<string, any>} */
+    details: Record<string, any>;
 }
 /**
  * The entry point: who the user is, how to reach the server, and the call client.
@@ -395,6 +407,13 @@ export type ChorusClientOptions = {
      * of `token` when tokens expire or are per room
      */
     tokenProvider?: ((request: TokenRequest) => string | Promise<string>) | undefined;
+    /**
+     * STUN and TURN servers for every call's
+     * RTCPeerConnections (`[{urls: 'turn:turn.example.com:3478', username, credential}]`), for
+     * networks that block UDP to the server and ICE-TCP too; default: none (Chorus is reachable
+     * directly)
+     */
+    iceServers?: RTCIceServer[] | undefined;
 };
 export type ClientListener = {
     onClientStarted?: ((client: ChorusClient) => void) | undefined;
@@ -437,6 +456,11 @@ export type CallDetails = {
      */
     id: string;
     roomId: string;
+    /**
+     * the WebSocket URL of the node the call is on: the client's
+     * `url`, or the node a `room_elsewhere` redirect named
+     */
+    serverUrl: string;
     kind: "conference" | "group";
     /**
      * when the call was placed
@@ -590,15 +614,20 @@ export type PendingRequest = {
 export type Connector = {
     userId: string;
     /**
-     * an authenticated
-     * connection, to the client's server or to `url`
+     * the client's WebSocket URL
      */
-    connect: (roomId: string, url?: string) => Promise<Connection>;
+    url: string;
+    iceServers: RTCIceServer[];
     /**
-     * a connection not yet authenticated
-     * (for `resume`), to the client's server or to `url`
+     * an authenticated
+     * connection to the node at `url`
      */
-    open: (url?: string) => Promise<Connection>;
+    connect: (roomId: string, url: string) => Promise<Connection>;
+    /**
+     * a connection not yet authenticated (for
+     * `resume`)
+     */
+    open: (url: string) => Promise<Connection>;
 };
 /**
  * A call moving to another server because its server is draining (docs/sdk.md, "Server

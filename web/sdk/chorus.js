@@ -25,6 +25,9 @@ const kDisconnectedGraceMs = 2_000;
 // the drain's deadline, or for drain.deadline_seconds' default when no deadline was announced.
 const kDrainRetryDelaysMs = [250, 500, 1000, 2000];
 const kDefaultDrainMs = 60_000;
+// How many `room_elsewhere` redirects a join follows (docs/signaling.md, "Several nodes"): one
+// is the rule; more only while the nodes' views of each other settle.
+const kMaxRoomRedirects = 3;
 
 /**
  * An error from the server (its stable `code`, docs/signaling.md "Error codes") or from the SDK
@@ -35,12 +38,16 @@ export class ChorusError extends Error {
   /**
    * @param {string} code
    * @param {string} message
+   * @param {Record<string, any>} [details] what the server's error carried besides its code
+   *   (`room_elsewhere`: `{url}`)
    */
-  constructor(code, message) {
+  constructor(code, message, details = {}) {
     super(message);
     this.name = 'ChorusError';
     /** @type {string} */
     this.code = code;
+    /** @type {Record<string, any>} */
+    this.details = details;
   }
 }
 
@@ -59,6 +66,10 @@ export class ChorusError extends Error {
  * @property {(request: TokenRequest) => string | Promise<string>} [tokenProvider] called for a
  *   token whenever one is needed (at `start()` and for each call's connection); use it instead
  *   of `token` when tokens expire or are per room
+ * @property {RTCIceServer[]} [iceServers] STUN and TURN servers for every call's
+ *   RTCPeerConnections (`[{urls: 'turn:turn.example.com:3478', username, credential}]`), for
+ *   networks that block UDP to the server and ICE-TCP too; default: none (Chorus is reachable
+ *   directly)
  */
 
 /**
@@ -83,6 +94,8 @@ export class ChorusError extends Error {
  * @typedef {object} CallDetails
  * @property {string} id this participant's id in the room (empty until joined)
  * @property {string} roomId
+ * @property {string} serverUrl the WebSocket URL of the node the call is on: the client's
+ *   `url`, or the node a `room_elsewhere` redirect named
  * @property {'conference' | 'group'} kind
  * @property {Date} startedTime when the call was placed
  * @property {Date | null} progressingTime when the room was joined
@@ -193,10 +206,12 @@ export class ChorusError extends Error {
  * How a call reaches the server: its client's connections (not part of the public API).
  * @typedef {object} Connector
  * @property {string} userId
- * @property {(roomId: string, url?: string) => Promise<Connection>} connect an authenticated
- *   connection, to the client's server or to `url`
- * @property {(url?: string) => Promise<Connection>} open a connection not yet authenticated
- *   (for `resume`), to the client's server or to `url`
+ * @property {string} url the client's WebSocket URL
+ * @property {RTCIceServer[]} iceServers
+ * @property {(roomId: string, url: string) => Promise<Connection>} connect an authenticated
+ *   connection to the node at `url`
+ * @property {(url: string) => Promise<Connection>} open a connection not yet authenticated (for
+ *   `resume`)
  */
 
 /**
@@ -381,8 +396,10 @@ class Connection {
       if (!pending) return;
       this.#pending.delete(message.id);
       if (message.error) {
+        const details = typeof message.error.details === 'object' && message.error.details !== null
+          ? message.error.details : {};
         pending.reject(new ChorusError(String(message.error.code),
-          `${pending.type}: ${message.error.message}`));
+          `${pending.type}: ${message.error.message}`, details));
       } else {
         pending.resolve(message.result);
       }
@@ -421,8 +438,10 @@ export class ChorusClient {
     this.#url = webSocketUrl(options.url ?? globalThis.location.origin);
     this.#callClient = new CallClient({
       userId: options.userId,
+      url: this.#url,
+      iceServers: options.iceServers ?? [],
       connect: (roomId, url) => this.#connect(roomId, url),
-      open: (url) => Connection.open(url === undefined ? this.#url : webSocketUrl(url)),
+      open: (url) => Connection.open(url),
     });
   }
 
@@ -464,7 +483,7 @@ export class ChorusClient {
    */
   async start() {
     try {
-      const connection = await this.#connect(undefined);
+      const connection = await this.#connect(undefined, this.#url);
       if (this.#supportActiveConnection) {
         this.#idleConnection = connection;
         connection.onClose = () => {
@@ -496,22 +515,21 @@ export class ChorusClient {
   }
 
   /**
-   * An authenticated connection for a call in `roomId`: the idle one `start()` kept, or a new
-   * one (to `url` when given: a draining server's successor).
+   * An authenticated connection to the node at `url` for a call in `roomId`: the idle one
+   * `start()` kept (to the client's own URL), or a new one.
    * @param {string | undefined} roomId
-   * @param {string} [url]
+   * @param {string} url
    * @returns {Promise<Connection>}
    */
   async #connect(roomId, url) {
     const idle = this.#idleConnection;
     if (idle && idle.isOpen && roomId !== undefined && this.#options.token !== undefined &&
-        url === undefined) {
-      // A draining server refuses the join, and the call then connects anew.
+        url === this.#url) {
       this.#idleConnection = null;
       return idle;
     }
     const token = await this.#token(roomId);
-    const connection = await Connection.open(url === undefined ? this.#url : webSocketUrl(url));
+    const connection = await Connection.open(webSocketUrl(url));
     try {
       await connection.request('authenticate', { token });
     } catch (error) {
@@ -729,8 +747,6 @@ export class Call {
   #resuming = null;
   /** @type {Promise<void> | null} while the call moves off a draining server */
   #moving = null;
-  /** @type {string | undefined} the server a move went to; undefined: the client's */
-  #serverUrl = undefined;
   // Counts the servers the call has left: what a superseded server's connection or transports
   // still report is ignored.
   #epoch = 0;
@@ -793,6 +809,7 @@ export class Call {
     this.details = {
       id: '',
       roomId,
+      serverUrl: connector.url,
       kind,
       startedTime: new Date(),
       progressingTime: null,
@@ -915,8 +932,10 @@ export class Call {
     try {
       await this.#captureMedia();
       if (this.#isEnded()) return;
-      const joined = await this.#connectAndJoin(undefined, Date.now() + kDefaultDrainMs);
+      const joined = await this.#connectAndJoin(this.details.serverUrl,
+                                                Date.now() + kDefaultDrainMs);
       if (!joined) return;
+      this.details.serverUrl = joined.url;
       this.#adopt(joined.connection);
       this.#onJoined(joined.result);
       this.state = 'progressing';
@@ -934,15 +953,17 @@ export class Call {
   }
 
   /**
-   * Joins the room through a new connection (to `url`, else the client's server). A join
-   * refused with `server_draining` is tried again on another new connection, which a load
-   * balancer sends to a ready server, with backoff until `deadline`.
-   * @param {string | undefined} url
+   * Joins the room through a new connection to the node at `url`. A node that answers
+   * `room_elsewhere` names the room's node, and the join goes there instead (docs/signaling.md,
+   * "Several nodes"). A join refused with `server_draining` is tried again on another new
+   * connection, which a load balancer sends to a ready server, with backoff until `deadline`.
+   * @param {string} url
    * @param {number} deadline milliseconds since the epoch
-   * @returns {Promise<{connection: Connection, result: JoinResult} | null>} null if the call
-   *   ended meanwhile
+   * @returns {Promise<{connection: Connection, result: JoinResult, url: string} | null>} where
+   *   the call joined, or null if the call ended meanwhile
    */
   async #connectAndJoin(url, deadline) {
+    let redirects = 0;
     for (let attempt = 0; ; attempt++) {
       const connection = await this.#connector.connect(this.roomId, url);
       if (this.#isEnded()) {
@@ -959,8 +980,15 @@ export class Call {
         });
       } catch (error) {
         connection.close();
-        const delay = drainRetryDelay(attempt);
         if (this.#isEnded()) return null;
+        const elsewhere = error instanceof ChorusError && error.code === 'room_elsewhere'
+          ? error.details.url : undefined;
+        if (typeof elsewhere === 'string' && redirects < kMaxRoomRedirects) {
+          redirects++;
+          url = elsewhere;
+          continue;
+        }
+        const delay = drainRetryDelay(attempt);
         if (!(error instanceof ChorusError) || error.code !== 'server_draining' ||
             Date.now() + delay > deadline) {
           throw error;
@@ -974,9 +1002,10 @@ export class Call {
         connection.request('leave').catch(() => {}).finally(() => connection.close());
         return null;
       }
-      return { connection, result };
+      return { connection, result, url };
     }
   }
+
 
   /**
    * docs/signaling.md, "Draining": the server stops soon. The call moves by itself,
@@ -992,17 +1021,17 @@ export class Call {
       : (Number.isFinite(event.deadline) ? event.deadline : Date.now() + kDefaultDrainMs);
     const url = typeof event.url === 'string' && event.url !== '' ? event.url : null;
     notify(this.#listeners, 'onCallMoving', this, { url, deadline: new Date(deadline) });
-    this.#moving = this.#move(url ?? undefined, deadline).finally(() => {
+    this.#moving = this.#move(url ?? this.#connector.url, deadline).finally(() => {
       this.#moving = null;
     });
   }
 
   /**
-   * @param {string | undefined} url
+   * @param {string} url
    * @param {number} deadline milliseconds since the epoch
    */
   async #move(url, deadline) {
-    /** @type {{connection: Connection, result: JoinResult} | null} */
+    /** @type {{connection: Connection, result: JoinResult, url: string} | null} */
     let joined;
     try {
       joined = await this.#connectAndJoin(url, deadline);
@@ -1014,7 +1043,7 @@ export class Call {
     }
     if (!joined) return;
     this.#leaveServer();
-    this.#serverUrl = url;
+    this.details.serverUrl = joined.url;
     this.#adopt(joined.connection);
     this.#onJoined(joined.result);
     this.error = null;
@@ -1420,7 +1449,11 @@ export class Call {
 
   /** @param {'publish' | 'subscribe'} transport */
   #newPeerConnection(transport) {
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      iceServers: this.#connector.iceServers,
+    });
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let disconnectedTimer;
     pc.addEventListener('connectionstatechange', () => {
@@ -1529,7 +1562,7 @@ export class Call {
       /** @type {Connection | null} */
       let connection = null;
       try {
-        connection = await this.#connector.open(this.#serverUrl);
+        connection = await this.#connector.open(this.details.serverUrl);
         /** @type {JoinResult} */
         const resumed = await connection.request('resume', { resume_token: this.#resumeToken });
         if (this.#isEnded()) {

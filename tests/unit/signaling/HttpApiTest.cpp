@@ -1,4 +1,5 @@
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -129,6 +130,35 @@ TEST_F(HttpApiTest, DevTokenIsAnUnknownPathUnlessEnabled) {
   const auto on = devApi.handle(devRequest);
   EXPECT_EQ(on.result(), http::status::ok);
   EXPECT_EQ(on[http::field::content_type], "application/json");
+}
+
+TEST_F(HttpApiTest, ClusterStateNeedsTheSecretAndDescribesThisNode) {
+  EXPECT_EQ(request(http::verb::get, "/cluster/state").result(), http::status::not_found);
+
+  const ClusterStateEndpoint endpoint{"s3cret", [] {
+                                        return NodeState{"ws://127.0.0.1:1/ws", true, {"a", "b"}};
+                                      }};
+  const HttpApi clusterApi{status_, web_.root(), false, &endpoint};
+  HttpApi::Request asked{http::verb::get, "/cluster/state", 11};
+  const auto anonymous = clusterApi.handle(asked);
+  EXPECT_EQ(anonymous.result(), http::status::unauthorized);
+  EXPECT_EQ(anonymous[http::field::www_authenticate], "Bearer");
+  EXPECT_EQ(anonymous.body().find("rooms"), std::string::npos);
+  for (const std::string_view wrong :
+       {"Bearer s3cre", "Bearer s3cret2", "Basic s3cret", "s3cret", "Bearer S3CRET"}) {
+    asked.set(http::field::authorization, wrong);
+    EXPECT_EQ(clusterApi.handle(asked).result(), http::status::unauthorized) << wrong;
+  }
+  asked.set(http::field::authorization, "Bearer s3cret");
+  const auto answered = clusterApi.handle(asked);
+  EXPECT_EQ(answered.result(), http::status::ok);
+  EXPECT_EQ(answered[http::field::content_type], "application/json");
+  EXPECT_EQ(answered[http::field::cache_control], "no-store");
+  const auto state = parseNodeState(answered.body());
+  ASSERT_TRUE(state.has_value()) << answered.body();
+  EXPECT_EQ(state->url, "ws://127.0.0.1:1/ws");
+  EXPECT_TRUE(state->ready);
+  EXPECT_EQ(state->rooms, (std::vector<std::string>{"a", "b"}));
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -548,6 +550,47 @@ TEST(VideoBitrateLimitsTest, TwiceTheMaxSharedAmongVideoPublishersWithinTheBound
   // No cap, and a floor above the ceiling: the ceiling wins.
   EXPECT_EQ((VideoBitrateLimits{.maxKbps = 0, .minKbps = 300}).capKbps(5), 0U);
   EXPECT_EQ((VideoBitrateLimits{.maxKbps = 200, .minKbps = 300}).capKbps(5), 200U);
+}
+
+// A cluster that puts "elsewhere" on another node unless this one hosts it already.
+class FakeLocator : public RoomLocator {
+ public:
+  std::optional<std::string> elsewhere(std::string_view roomId, bool hostedHere) const override {
+    asked.emplace_back(roomId, hostedHere);
+    if (roomId == "elsewhere" && !hostedHere) {
+      return "wss://chorus-b.example.com/ws";
+    }
+    return std::nullopt;
+  }
+  std::optional<std::string> successor(std::string_view roomId) const override {
+    return "wss://next.example.com/ws?" + std::string(roomId);
+  }
+  mutable std::vector<std::pair<std::string, bool>> asked;
+};
+
+TEST_F(RoomRegistryTest, AJoinForARoomOnAnotherNodeIsRefusedWithItsUrl) {
+  FakeLocator locator;
+  EXPECT_EQ(rooms_.successorUrl("standup"), std::nullopt);  // no cluster: nowhere to move
+  rooms_.setLocator(&locator);
+  const auto refused = join(alice_, "alice", "elsewhere");
+  ASSERT_EQ(refused.error, SignalingError::kRoomElsewhere);
+  EXPECT_EQ(refused.details.at("url"), "wss://chorus-b.example.com/ws");
+  EXPECT_TRUE(alice_.events.empty());
+  EXPECT_EQ(rooms_.roomCount(), 0U);
+  // Checks that need no cluster come first: a bad id or a refused grant is said as such.
+  EXPECT_EQ(join(bob_, "bob", "two words").error, SignalingError::kRoomIdInvalid);
+  EXPECT_EQ(
+      rooms_.join(bob_, identity("bob", "team-a/*"), {"elsewhere", RoomKind::kGroup, {}}).error,
+      SignalingError::kForbidden);
+  // A room that belongs here joins, and the registry told the locator it did not host it yet,
+  // then that it does.
+  ASSERT_FALSE(join(alice_, "alice").error);
+  ASSERT_FALSE(join(bob_, "bob").error);
+  ASSERT_GE(locator.asked.size(), 3U);
+  EXPECT_EQ(locator.asked[locator.asked.size() - 2], std::make_pair(std::string("standup"), false));
+  EXPECT_EQ(locator.asked.back(), std::make_pair(std::string("standup"), true));
+  EXPECT_EQ(rooms_.roomIds(), std::vector<std::string>{"standup"});
+  EXPECT_EQ(rooms_.successorUrl("standup"), "wss://next.example.com/ws?standup");
 }
 
 }  // namespace

@@ -75,6 +75,27 @@ TEST(ServerDrainTest, EveryOpenConnectionHearsOfTheDrainOnceAndClosedOnesDoNot) 
   EXPECT_TRUE(gone.events.empty());
 }
 
+TEST(ServerDrainTest, EachConnectionIsToldTheNodeItsRoomMovesToWhereThereIsOne) {
+  ServerDrain drain(30s);
+  test::RecordingConnection inRoom;
+  test::RecordingConnection idle;
+  drain.add(inRoom, kStart);
+  drain.add(idle, kStart);
+  drain.start(kStart, kWallStart,
+              [&inRoom](ParticipantConnection& connection) -> std::optional<std::string> {
+                if (&connection == &inRoom) {
+                  return "wss://chorus-2.example.com/ws";
+                }
+                return std::nullopt;
+              });
+  EXPECT_EQ(inRoom.events, std::vector<std::string>{
+                               R"({"type":"server_draining","deadline":1700000030000,)"
+                               R"("seconds_left":30,"url":"wss://chorus-2.example.com/ws"})"});
+  EXPECT_EQ(idle.events,
+            std::vector<std::string>{R"({"type":"server_draining",)"
+                                     R"("deadline":1700000030000,"seconds_left":30})"});
+}
+
 TEST(ServerDrainTest, ConnectionOpenedDuringTheDrainIsToldAtOnceWithTheTimeLeft) {
   ServerDrain drain(30s);
   drain.start(kStart, kWallStart);
