@@ -143,7 +143,8 @@ ServerProcess::ServerProcess(const std::string& chorusdPath, unsigned workers,
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
+    // SIGINT stops at once; SIGTERM would drain, waiting out the clients' resume window.
+    ::kill(pid_, SIGINT);
     ::waitpid(pid_, nullptr, 0);
   }
 }
