@@ -157,6 +157,11 @@ class RoomRegistry {
   // Rooms with someone in them (roomCount() also counts empty rooms in their grace period).
   std::size_t occupiedRoomCount() const;
   const RoomCounters& counters() const { return counters_; }
+  // A join refused before it reached the registry (a draining server): counted with the
+  // registry's own refusals, so chorus_joins_refused_total has every reason.
+  void countRefusedJoin(SignalingError error) noexcept {
+    ++counters_.joinsRefused[static_cast<std::size_t>(error)];
+  }
 
  private:
   RequestOutcome admit(ParticipantConnection& connection, const AccessToken& identity,

@@ -266,6 +266,7 @@ std::optional<RequestOutcome> SignalingProtocol::roomRequest(std::string_view ty
 RequestOutcome SignalingProtocol::join(const json::object& request) {
   // A draining server takes no one new, whatever the request; the client joins elsewhere.
   if (auto refusal = drain_.refuseJoin()) {
+    rooms_.countRefusedJoin(SignalingError::kServerDraining);
     return std::move(*refusal);
   }
   const json::string* room = stringField(request, "room");

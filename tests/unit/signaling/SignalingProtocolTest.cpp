@@ -227,6 +227,9 @@ TEST_F(SignalingProtocolTest, JoinDuringADrainIsRefusedWithServerDraining) {
   EXPECT_EQ(errorCode(reply), "server_draining");
   EXPECT_FALSE(last_.close);
   EXPECT_EQ(rooms_.participantCount(), 0U);
+  EXPECT_EQ(
+      rooms_.counters().joinsRefused[static_cast<std::size_t>(SignalingError::kServerDraining)],
+      1U);  // chorus_joins_refused_total{reason="server_draining"}
   EXPECT_TRUE(send(R"({"id":3,"type":"ping"})").as_object().contains("result"));
 }
 
