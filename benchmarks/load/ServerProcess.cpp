@@ -118,6 +118,7 @@ ServerProcess::ServerProcess(const std::string& chorusdPath, unsigned workers,
                                      "--signaling.messages_per_second",
                                      "100"};
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
   for (auto& argument : arguments) {
     argv.push_back(argument.data());
   }
