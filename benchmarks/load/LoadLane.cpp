@@ -237,8 +237,13 @@ LaneAccounting LoadLane::account(const std::vector<PublisherSent>& sentByIndex) 
       sum.verified += stream.verified;
       sum.probeMismatches += stream.mismatches;
       sum.receivedUnique += stream.unique();
-      if (!stream.sender || *stream.sender >= sentByIndex.size() ||
-          !sentByIndex[*stream.sender].sources) {
+      if (!stream.sender) {
+        continue;
+      }
+      if (*stream.sender >= sentByIndex.size() || !sentByIndex[*stream.sender].sources) {
+        // The probe names a participant with nothing sent (or none at all, or one whose count
+        // never reached this lane): as wrong as a probe disagreeing with its header.
+        ++sum.probeMismatches;
         continue;
       }
       const PublisherSent& publisher = sentByIndex[*stream.sender];
