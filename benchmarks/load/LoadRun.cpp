@@ -49,7 +49,7 @@ std::string label(const Scenario& scenario) {
 asio::awaitable<void> addRoom(LoadSession& session, const Scenario& scenario, unsigned room) {
   const unsigned members = scenario.participantsPerRoom;
   for (unsigned member = 0; member < members; ++member) {
-    session.add(
+    co_await session.add(
         participantConfig(scenario, "bench-" + std::to_string(room),
                           "r" + std::to_string(room) + "p" + std::to_string(member), true, true),
         2 * (members - 1));
@@ -59,16 +59,17 @@ asio::awaitable<void> addRoom(LoadSession& session, const Scenario& scenario, un
 
 asio::awaitable<void> addWebinarPublisher(LoadSession& session, const Scenario& scenario,
                                           const std::string& room) {
-  session.add(participantConfig(scenario, room, room + "-publisher", true, false), 0);
+  co_await session.add(participantConfig(scenario, room, room + "-publisher", true, false), 0);
   co_await session.wait(kJoinSpacing);
 }
 
 asio::awaitable<void> addSubscribers(LoadSession& session, const Scenario& scenario,
                                      const std::string& room, unsigned count) {
   for (unsigned i = 0; i < count; ++i) {
-    session.add(participantConfig(scenario, room, room + "-s" + std::to_string(session.size()),
-                                  false, true),
-                2);
+    co_await session.add(
+        participantConfig(scenario, room, room + "-s" + std::to_string(session.size()), false,
+                          true),
+        2);
     co_await session.wait(kJoinSpacing);
   }
 }
@@ -179,13 +180,14 @@ asio::awaitable<void> runJoinStormBody(LoadSession& session, const Scenario& sce
   (void)std::fflush(stdout);
   for (unsigned i = 0; i < joiners; ++i) {
     const std::string room = "storm-" + std::to_string(i % scenario.stormRooms);
-    session.add(participantConfig(scenario, room, room + "-j" + std::to_string(i), false, true), 2);
+    co_await session.add(
+        participantConfig(scenario, room, room + "-j" + std::to_string(i), false, true), 2);
     co_await session.wait(since.at + spacing * (i + 1) - Clock::now());
   }
   co_await session.waitFlowing(from, kStormJoinTimeout);
   StepResult step = co_await session.measure(since, from, true);
   step.load = scenario.joinsPerSecond;
-  step.flowing = session.flowing(from);
+  step.flowing = co_await session.flowing(from);
   printStep(scenario, 1, step);
   result.steps.push_back(step);
   co_await session.finish(result);
@@ -215,6 +217,24 @@ std::unique_ptr<SignalingBackend> signalingFor(ServerKind kind, asio::any_io_exe
     return std::make_unique<JanusSignaling>(std::move(executor), endpoint.http);
   }
   return std::make_unique<ChorusSignaling>(std::move(executor), endpoint);
+}
+
+std::string cpus(unsigned first, unsigned last) {
+  return first == last ? "cpu " + std::to_string(first)
+                       : "cpus " + std::to_string(first) + "-" + std::to_string(last);
+}
+
+// Lane i on CPU i, the server on every CPU after the lanes', where there is at least one left
+// for it; what was done, for the report.
+std::string pin(LoadSession& session, pid_t server, bool wanted) {
+  const unsigned lanes = session.lanes();
+  const unsigned available = std::thread::hardware_concurrency();
+  if (!wanted || available <= lanes || !session.pinLanes() ||
+      !pinToCpus(server, static_cast<int>(lanes), static_cast<int>(available - 1))) {
+    return "none";
+  }
+  return "harness " + cpus(0, lanes - 1) + (lanes > 1 ? " (one per lane)" : "") + ", server " +
+         cpus(lanes, available - 1);
 }
 
 }  // namespace
@@ -268,19 +288,15 @@ RunResult runScenario(const Scenario& scenario, const ServerTarget& target) {
     pid = process->pid();
     port = process->httpPort();
   }
-  result.pinning = "none";
-  if (target.pin && std::thread::hardware_concurrency() >= 2 && pinToCpu(0, 0) &&
-      pinToCpu(pid, 1)) {
-    result.pinning = "harness cpu 0, server cpu 1";
-  }
 
   const asio::ip::tcp::endpoint http(asio::ip::address_v4::loopback(), port);
   const ChorusEndpoint endpoint{http, std::string(signaling::kDevApplicationKey),
                                 std::string(signaling::kDevApplicationSecret)};
-  LoadSession session(maxParticipants(scenario), pid, http,
+  LoadSession session(scenario.threads, maxParticipants(scenario), pid, http,
                       [kind = target.kind, endpoint](asio::any_io_executor executor) {
                         return signalingFor(kind, std::move(executor), endpoint);
                       });
+  result.pinning = pin(session, pid, target.pin);
   session.run([&](LoadSession& running) -> asio::awaitable<void> {
     switch (scenario.kind) {
       case ScenarioKind::kRooms:

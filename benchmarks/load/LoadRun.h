@@ -57,6 +57,9 @@ struct Scenario {
   AudioSourceConfig audio;
   VideoSourceConfig video;
   std::uint32_t verifyEvery = 16;
+  // The harness's media loops (LoadLane), each on its own thread; participants are spread over
+  // them in turn.
+  unsigned threads = 1;
   // Forwarded packets per second of chorus-microbench's transportUnprotectProtect (SRTP
   // unprotect + protect per forwarded packet on one core), when the caller measured it.
   std::optional<double> singleCoreLimit;
@@ -79,7 +82,7 @@ struct ServerTarget {
   std::string logPath;
   pid_t pid = 0;
   std::uint16_t httpPort = 0;
-  bool pin = true;  // harness on CPU 0, server on CPU 1, where there are two
+  bool pin = true;  // harness lanes on CPUs 0..N-1, server on the rest, where there is a rest
 };
 
 // Connect-to-first-media times of the participants that joined in an interval.

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -16,166 +16,195 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-constexpr auto kTick = 2ms;
 constexpr auto kDrain = 1s;
-// Receive slots every socket keeps posted, plus its send batch, plus headroom; two sockets per
-// participant.
-constexpr std::size_t kSlotsPerParticipant = 2 * (2 * server::UdpEndpoint::kBatch + 8);
+constexpr auto kCloseGrace = 200ms;
+constexpr auto kFlowingPoll = 100ms;
 
 double percentile(std::vector<double>& sorted, double fraction) {
   return sorted[static_cast<std::size_t>(fraction * static_cast<double>(sorted.size() - 1))];
 }
 
-std::uint64_t received(const SimulatedParticipant& participant) {
-  std::uint64_t sum = 0;
-  for (const StreamReception& stream : participant.reception().streams()) {
-    sum += stream.received;
-  }
+// What a lane contributes to a step.
+struct LaneStep {
+  LaneTotals totals;
+  DelayHistogram delays;
+  unsigned silent = 0;
+};
+
+Accounting& operator+=(Accounting& sum, const Accounting& lane) {
+  sum.expectedStreams += lane.expectedStreams;
+  sum.receivedStreams += lane.receivedStreams;
+  sum.sentAfterStart += lane.sentAfterStart;
+  sum.receivedUnique += lane.receivedUnique;
+  sum.unaccounted += lane.unaccounted;
+  sum.duplicates += lane.duplicates;
+  sum.lost += lane.lost;
+  sum.verified += lane.verified;
+  sum.probeMismatches += lane.probeMismatches;
+  sum.unknownSsrc += lane.unknownSsrc;
+  sum.keyframeRequests += lane.keyframeRequests;
+  sum.sendFailures += lane.sendFailures;
+  sum.harnessReceived += lane.harnessReceived;
   return sum;
 }
 
 }  // namespace
 
-// Totals over every subscriber's streams since the start.
-struct LoadSession::Totals {
-  std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;
-  std::uint64_t lost = 0;
-  std::uint64_t duplicates = 0;
-  std::uint64_t reordered = 0;
-  double jitterNsSum = 0;
-  unsigned streams = 0;
-};
-
-LoadSession::LoadSession(std::size_t maxParticipants, pid_t serverPid,
+LoadSession::LoadSession(unsigned lanes, std::size_t maxParticipants, pid_t serverPid,
                          const asio::ip::tcp::endpoint& http, SignalingFactory signaling)
-    : io_(std::make_unique<asio::io_context>(1)),
-      pool_(std::make_unique<media::PacketPool>(maxParticipants * kSlotsPerParticipant + 1024)),
-      certificate_(
+    : certificate_(
           media::DtlsCertificate::generate(std::chrono::system_clock::now(), "chorus-bench")),
       serverPid_(serverPid),
-      metrics_(io_->get_executor(), http),
       signaling_(std::move(signaling)) {
   if (!certificate_) {
     throw std::runtime_error("cannot generate the clients' DTLS certificate");
   }
-  context_ =
-      std::make_unique<TransportContext>(TransportContext{*io_, *pool_, counters_, *certificate_});
-}
-
-LoadSession::~LoadSession() {
-  participants_.clear();
-}
-
-void LoadSession::run(std::function<asio::awaitable<void>(LoadSession&)> scenario) {
-  asio::co_spawn(
-      *io_,
-      [this]() -> asio::awaitable<void> {
-        asio::steady_timer timer(*io_);
-        while (ticking_) {
-          timer.expires_after(kTick);
-          co_await timer.async_wait(asio::use_awaitable);
-          const auto now = Clock::now();
-          for (auto& participant : participants_) {
-            participant->onTick(now);
-          }
-        }
-      },
-      asio::detached);
-  std::exception_ptr failure;
-  asio::co_spawn(
-      *io_,
-      [this, &scenario]() -> asio::awaitable<void> {
-        co_await scenario(*this);
-        for (auto& participant : participants_) {
-          participant->close();
-        }
-        ticking_ = false;
-        co_await wait(200ms);
-        io_->stop();
-      },
-      // A scenario that throws ends the run (and the tick with it).
-      [this, &failure](const std::exception_ptr& error) {
-        if (error) {
-          failure = error;
-          io_->stop();
-        }
+  if (lanes == 0) {
+    throw std::invalid_argument("the harness needs at least one lane");
+  }
+  const std::size_t perLane = (maxParticipants + lanes - 1) / lanes;
+  for (unsigned index = 0; index < lanes; ++index) {
+    lanes_.push_back(std::make_unique<LoadLane>(index, perLane, *certificate_));
+  }
+  metrics_.emplace(home().executor(), http);
+  for (std::size_t index = 1; index < lanes_.size(); ++index) {
+    // A lane whose loop throws ends the run as a throwing scenario does.
+    lanes_[index]->start([this](std::exception_ptr error) {
+      asio::post(home().io(), [this, error = std::move(error)] {
+        failure_ = error;
+        home().io().stop();
       });
-  io_->run();
-  if (failure) {
-    std::rethrow_exception(failure);
+    });
   }
 }
 
-SimulatedParticipant& LoadSession::add(ParticipantConfig config, unsigned expectedStreams) {
-  config.index = static_cast<std::uint32_t>(participants_.size());
-  participants_.push_back(std::make_unique<SimulatedParticipant>(
-      *context_, delays_, signaling_(io_->get_executor()), std::move(config)));
-  expectedStreams_.push_back(expectedStreams);
-  asio::co_spawn(*io_, participants_.back()->run(), asio::detached);
-  return *participants_.back();
+LoadSession::~LoadSession() {
+  for (auto& lane : lanes_) {
+    lane->stop();
+  }
 }
 
-bool LoadSession::flowing(std::size_t from) const {
-  for (std::size_t i = from; i < participants_.size(); ++i) {
-    const SimulatedParticipant& participant = *participants_[i];
-    const auto& streams = participant.reception().streams();
-    const bool receiving =
-        std::count_if(streams.begin(), streams.end(), [](const StreamReception& stream) {
-          return stream.received > 0;
-        }) == static_cast<std::ptrdiff_t>(expectedStreams_[i]);
-    if ((participant.config().publish && !participant.publishing()) || !receiving) {
+bool LoadSession::pinLanes() {
+  for (auto& lane : lanes_) {
+    if (!lane->pinTo(static_cast<int>(lane->index()))) {
       return false;
     }
   }
   return true;
 }
 
+template <typename Function>
+asio::awaitable<std::vector<std::invoke_result_t<Function&, LoadLane&>>> LoadSession::onEachLane(
+    Function function) {
+  using Result = std::invoke_result_t<Function&, LoadLane&>;
+  std::vector<Result> results;
+  results.reserve(lanes_.size());
+  for (auto& lane : lanes_) {
+    results.push_back(co_await asio::co_spawn(
+        lane->executor(),
+        [&lane = *lane, &function]() -> asio::awaitable<Result> { co_return function(lane); },
+        asio::use_awaitable));
+  }
+  co_return results;
+}
+
+template <typename Function>
+asio::awaitable<void> LoadSession::forEachLane(Function function) {
+  for (auto& lane : lanes_) {
+    co_await asio::co_spawn(
+        lane->executor(),
+        [&lane = *lane, &function]() -> asio::awaitable<void> {
+          function(lane);
+          co_return;
+        },
+        asio::use_awaitable);
+  }
+}
+
+void LoadSession::run(std::function<asio::awaitable<void>(LoadSession&)> scenario) {
+  for (auto& lane : lanes_) {
+    asio::post(lane->io(), [&lane = *lane] { lane.startTick(); });
+  }
+  asio::co_spawn(
+      home().io(),
+      [this, &scenario]() -> asio::awaitable<void> {
+        co_await scenario(*this);
+        co_await forEachLane([](LoadLane& lane) { lane.close(); });
+        co_await wait(kCloseGrace);
+        home().io().stop();
+      },
+      // A scenario that throws ends the run (and the ticks with it).
+      [this](const std::exception_ptr& error) {
+        if (error) {
+          failure_ = error;
+          home().io().stop();
+        }
+      });
+  home().io().run();
+  for (auto& lane : lanes_) {
+    lane->stop();
+  }
+  if (failure_) {
+    std::rethrow_exception(failure_);
+  }
+}
+
+asio::awaitable<void> LoadSession::add(ParticipantConfig config, unsigned expectedStreams) {
+  config.index = static_cast<std::uint32_t>(size_);
+  LoadLane& lane = *lanes_[size_ % lanes_.size()];
+  ++size_;
+  co_await asio::co_spawn(
+      lane.executor(),
+      [this, &lane, config = std::move(config),
+       expectedStreams]() mutable -> asio::awaitable<void> {
+        lane.add(std::move(config), expectedStreams, signaling_(lane.executor()));
+        co_return;
+      },
+      asio::use_awaitable);
+}
+
+asio::awaitable<bool> LoadSession::flowing(std::size_t from) {
+  const auto lanes = co_await onEachLane([from](LoadLane& lane) { return lane.flowing(from); });
+  co_return std::all_of(lanes.begin(), lanes.end(), [](bool flowing) { return flowing; });
+}
+
 asio::awaitable<bool> LoadSession::waitFlowing(std::size_t from, Clock::duration timeout) {
   const auto deadline = Clock::now() + timeout;
-  while (!flowing(from) && Clock::now() < deadline) {
-    co_await wait(100ms);
+  while (!co_await flowing(from) && Clock::now() < deadline) {
+    co_await wait(kFlowingPoll);
   }
-  co_return flowing(from);
+  co_return co_await flowing(from);
 }
 
 asio::awaitable<void> LoadSession::wait(Clock::duration duration) {
-  asio::steady_timer timer(*io_, duration);
+  asio::steady_timer timer(home().io(), duration);
   co_await timer.async_wait(asio::use_awaitable);
 }
 
-LoadSession::Totals LoadSession::totals() const {
-  Totals sum;
-  for (const auto& participant : participants_) {
-    for (const StreamReception& stream : participant->reception().streams()) {
-      sum.packets += stream.received;
-      sum.bytes += stream.bytes;
-      sum.lost += stream.lost();
-      sum.duplicates += stream.duplicates;
-      sum.reordered += stream.reordered;
-      sum.jitterNsSum += stream.jitterNs;
-      ++sum.streams;
-    }
+asio::awaitable<LaneTotals> LoadSession::totals() {
+  LaneTotals sum;
+  for (const LaneTotals& lane : co_await onEachLane([](LoadLane& lane) { return lane.totals(); })) {
+    sum += lane;
   }
-  return sum;
+  co_return sum;
 }
 
 asio::awaitable<LoadSession::Mark> LoadSession::mark() {
   Mark mark;
-  mark.serverForwarded = co_await metrics_.sample(ServerMetrics::kForwardedPackets);
-  const Totals now = totals();
+  mark.serverForwarded = co_await metrics_->sample(ServerMetrics::kForwardedPackets);
+  const LaneTotals now = co_await totals();
   mark.packets = now.packets;
   mark.bytes = now.bytes;
   mark.lost = now.lost;
   mark.duplicates = now.duplicates;
   mark.reordered = now.reordered;
-  for (const auto& participant : participants_) {
-    mark.receivedBy.push_back(received(*participant));
-  }
+  mark.receivedBy = co_await onEachLane([](LoadLane& lane) {
+    lane.clearDelays();
+    return lane.receivedByParticipant();
+  });
   mark.server = sampleProcess(serverPid_);
   mark.harness = sampleProcess(::getpid());
   mark.at = Clock::now();
-  delays_.clear();
   co_return mark;
 }
 
@@ -183,14 +212,24 @@ asio::awaitable<StepResult> LoadSession::measure(const Mark& since, std::size_t 
                                                  bool scrape) {
   StepResult step;
   if (scrape && since.serverForwarded) {
-    if (const auto forwarded = co_await metrics_.sample(ServerMetrics::kForwardedPackets)) {
+    if (const auto forwarded = co_await metrics_->sample(ServerMetrics::kForwardedPackets)) {
       step.serverForwarded = *forwarded - *since.serverForwarded;
     }
   }
-  const Totals after = totals();
+  // The lane reads its own entry of the mark, which nothing writes while the step is measured.
+  const auto lanes = co_await onEachLane([&since](LoadLane& lane) {
+    return LaneStep{lane.totals(), lane.delays(), lane.silentSince(since.receivedBy[lane.index()])};
+  });
+  LaneTotals after;
+  DelayHistogram delays;
+  for (const LaneStep& lane : lanes) {
+    after += lane.totals;
+    delays.merge(lane.delays);
+    step.silent += lane.silent;
+  }
   const ProcessSample server = sampleProcess(serverPid_);
   const ProcessSample harness = sampleProcess(::getpid());
-  step.participants = static_cast<unsigned>(participants_.size());
+  step.participants = static_cast<unsigned>(size_);
   step.seconds = std::chrono::duration<double>(Clock::now() - since.at).count();
   step.packetsReceived = after.packets - since.packets;
   step.bytesReceived = after.bytes - since.bytes;
@@ -200,18 +239,13 @@ asio::awaitable<StepResult> LoadSession::measure(const Mark& since, std::size_t 
   step.serverCpuSeconds = std::chrono::duration<double>(server.cpu - since.server.cpu).count();
   step.harnessCpuSeconds = std::chrono::duration<double>(harness.cpu - since.harness.cpu).count();
   step.serverRssBytes = server.rssBytes;
-  step.p50Us = delays_.percentileUs(0.50);
-  step.p90Us = delays_.percentileUs(0.90);
-  step.p99Us = delays_.percentileUs(0.99);
-  step.maxUs = delays_.maxUs();
-  step.delaySamples = delays_.count();
+  step.p50Us = delays.percentileUs(0.50);
+  step.p90Us = delays.percentileUs(0.90);
+  step.p99Us = delays.percentileUs(0.99);
+  step.maxUs = delays.maxUs();
+  step.delaySamples = delays.count();
   step.jitterUs = after.streams == 0 ? 0 : after.jitterNsSum / after.streams / 1000.0;
-  step.joins = joinStats(joinedFrom);
-  for (std::size_t i = 0; i < since.receivedBy.size(); ++i) {
-    if (expectedStreams_[i] != 0 && received(*participants_[i]) == since.receivedBy[i]) {
-      ++step.silent;
-    }
-  }
+  step.joins = co_await joinStats(joinedFrom);
   co_return step;
 }
 
@@ -236,19 +270,13 @@ asio::awaitable<StepResult> LoadSession::measureFor(Clock::duration duration,
   co_return co_await measure(since, joinedFrom, true);
 }
 
-JoinStats LoadSession::joinStats(std::size_t from) const {
+asio::awaitable<JoinStats> LoadSession::joinStats(std::size_t from) {
   JoinStats stats;
   std::vector<double> times;
-  for (std::size_t i = from; i < participants_.size(); ++i) {
-    if (expectedStreams_[i] == 0) {
-      continue;
-    }
-    const auto time = participants_[i]->firstMediaTime();
-    if (participants_[i]->failure() || !time) {
-      ++stats.failed;
-      continue;
-    }
-    times.push_back(std::chrono::duration<double, std::milli>(*time).count());
+  for (const LaneJoins& lane :
+       co_await onEachLane([from](LoadLane& lane) { return lane.joins(from); })) {
+    stats.failed += lane.failed;
+    times.insert(times.end(), lane.firstMediaMs.begin(), lane.firstMediaMs.end());
   }
   std::sort(times.begin(), times.end());
   stats.joined = static_cast<unsigned>(times.size());
@@ -257,54 +285,28 @@ JoinStats LoadSession::joinStats(std::size_t from) const {
     stats.p99Ms = percentile(times, 0.99);
     stats.maxMs = times.back();
   }
-  return stats;
+  co_return stats;
 }
 
 asio::awaitable<void> LoadSession::finish(RunResult& result) {
-  for (auto& participant : participants_) {
-    participant->stopMedia();
-  }
+  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
+  co_await forEachLane([](LoadLane& lane) { lane.stopMedia(); });
   co_await wait(kDrain);
-  Accounting& sum = result.accounting;
-  sum.serverForwarded = co_await metrics_.sample(ServerMetrics::kForwardedPackets);
-  for (std::size_t i = 0; i < participants_.size(); ++i) {
-    const SimulatedParticipant& participant = *participants_[i];
-    sum.expectedStreams += expectedStreams_[i];
-    if (participant.failure()) {
-      ++result.failedJoins;
-      result.failures.push_back(participant.config().user + ": " + *participant.failure());
-    }
-    sum.keyframeRequests += participant.keyframeRequests();
-    sum.sendFailures += participant.sendFailures();
-    sum.unknownSsrc += participant.reception().unknownSsrc();
-    sum.harnessReceived += participant.reception().unknownSsrc();
-    for (const StreamReception& stream : participant.reception().streams()) {
-      sum.receivedStreams += stream.received > 0 ? 1 : 0;
-      sum.harnessReceived += stream.received;
-      sum.duplicates += stream.duplicates;
-      sum.lost += stream.lost();
-      sum.verified += stream.verified;
-      sum.probeMismatches += stream.mismatches;
-      sum.receivedUnique += stream.unique();
-      if (!stream.sender || *stream.sender >= participants_.size()) {
-        continue;
-      }
-      const SimulatedParticipant& publisher = *participants_[*stream.sender];
-      if (publisher.video() == nullptr || publisher.audio() == nullptr) {
-        continue;
-      }
-      const std::uint64_t sent =
-          stream.video ? publisher.video()->packetsSent() : publisher.audio()->packetsSent();
-      const std::uint64_t afterStart = sent - *stream.firstProbeSequence;
-      sum.sentAfterStart += afterStart;
-      sum.unaccounted += afterStart > stream.unique() ? afterStart - stream.unique() : 0;
+  result.accounting.serverForwarded = co_await metrics_->sample(ServerMetrics::kForwardedPackets);
+  // What every publisher sent, by its run-wide index, for the lanes of its subscribers.
+  std::vector<PublisherSent> sentByIndex(size_);
+  for (const auto& lane : co_await onEachLane([](LoadLane& lane) { return lane.sent(); })) {
+    for (const PublisherSent& publisher : lane) {
+      sentByIndex[publisher.index] = publisher;
     }
   }
   std::vector<double> joins;
-  for (const auto& participant : participants_) {
-    if (const auto time = participant->joinTime()) {
-      joins.push_back(std::chrono::duration<double, std::milli>(*time).count());
-    }
+  for (const LaneAccounting& lane :
+       co_await onEachLane([&sentByIndex](LoadLane& lane) { return lane.account(sentByIndex); })) {
+    result.accounting += lane.accounting;
+    result.failedJoins += lane.failedJoins;
+    result.failures.insert(result.failures.end(), lane.failures.begin(), lane.failures.end());
+    joins.insert(joins.end(), lane.joinMs.begin(), lane.joinMs.end());
   }
   std::sort(joins.begin(), joins.end());
   if (!joins.empty()) {

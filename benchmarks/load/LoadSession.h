@@ -2,19 +2,20 @@
 
 #include <chrono>
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <type_traits>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
-#include "benchmarks/load/ClientTransport.h"
-#include "benchmarks/load/DelayHistogram.h"
+#include "benchmarks/load/LoadLane.h"
 #include "benchmarks/load/LoadRun.h"
 #include "benchmarks/load/ServerMetrics.h"
 #include "benchmarks/load/ServerProcess.h"
@@ -24,38 +25,47 @@
 
 namespace chorus::bench {
 
-// Makes the control plane of one participant (ChorusSignaling for chorusd).
+// Makes the control plane of one participant (ChorusSignaling for chorusd), on the executor of
+// the participant's lane.
 using SignalingFactory =
     std::function<std::unique_ptr<SignalingBackend>(boost::asio::any_io_executor)>;
 
-// What one run's scenarios share: one io_context on this thread, the participants (added at any
-// time, each with the number of streams it should receive), a 2 ms media tick for all of them,
-// and the measurement of an interval (the harness's counters, the server's CPU and RSS from
-// /proc, its forwarded counter from /metrics). A scenario is a coroutine that adds participants,
-// waits for their media, and measures steps.
+// What one run's scenarios share: the lanes (LoadLane: an io_context on its own thread with its
+// own 2 ms media tick; lane 0 is the thread that calls run()), the participants (added at any
+// time, each with the number of streams it should receive, spread over the lanes in turn), and
+// the measurement of an interval (the harness's counters, the server's CPU and RSS from /proc,
+// its forwarded counter from /metrics). A scenario is one coroutine on lane 0 that adds
+// participants, waits for their media, and measures steps. It never touches a participant: what
+// it needs of them is computed on each lane, by a function run there, and combined on lane 0.
 class LoadSession {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `maxParticipants` sizes the packet pool: every participant the run will ever add.
-  // `http`: the server's HTTP port, for /metrics.
-  LoadSession(std::size_t maxParticipants, pid_t serverPid,
+  // `lanes` media loops (1: everything on the caller's thread). `maxParticipants` sizes the
+  // packet pools: every participant the run will ever add. `http`: the server's HTTP port, for
+  // /metrics.
+  LoadSession(unsigned lanes, std::size_t maxParticipants, pid_t serverPid,
               const boost::asio::ip::tcp::endpoint& http, SignalingFactory signaling);
   LoadSession(const LoadSession&) = delete;
   LoadSession& operator=(const LoadSession&) = delete;
   ~LoadSession();
 
-  // Runs `scenario` with the tick going until it returns; then every participant is closed.
+  unsigned lanes() const { return static_cast<unsigned>(lanes_.size()); }
+  // Pins lane i to CPU i (lane 0: the calling thread); false when a CPU does not exist.
+  bool pinLanes();
+
+  // Runs `scenario` on lane 0 with every lane's tick going until it returns; then every
+  // participant is closed and the lanes' threads end.
   void run(std::function<boost::asio::awaitable<void>(LoadSession&)> scenario);
 
-  // Creates the participant (its index is its position) and starts its signaling.
-  SimulatedParticipant& add(ParticipantConfig config, unsigned expectedStreams);
-  std::size_t size() const { return participants_.size(); }
-  const SimulatedParticipant& participant(std::size_t index) const { return *participants_[index]; }
+  // Creates the participant on its lane (its run-wide index is its position) and starts its
+  // signaling there.
+  boost::asio::awaitable<void> add(ParticipantConfig config, unsigned expectedStreams);
+  std::size_t size() const { return size_; }
 
   // Every participant from `from` on publishes (if it does) and has a packet on each stream it
   // expects.
-  bool flowing(std::size_t from) const;
+  boost::asio::awaitable<bool> flowing(std::size_t from);
   // Waits until flowing(from) or `timeout`; what flowing(from) then says.
   boost::asio::awaitable<bool> waitFlowing(std::size_t from, Clock::duration timeout);
   boost::asio::awaitable<void> wait(Clock::duration duration);
@@ -66,7 +76,8 @@ class LoadSession {
     std::uint64_t packets = 0, bytes = 0, lost = 0, duplicates = 0, reordered = 0;
     ProcessSample server, harness;
     std::optional<double> serverForwarded;
-    std::vector<std::uint64_t> receivedBy;  // packets each participant had received
+    // Packets each participant had received: by lane, in the lane's order.
+    std::vector<std::vector<std::uint64_t>> receivedBy;
   };
   boost::asio::awaitable<Mark> mark();
   // The step from `since` to now (delays since the last mark); its joins are those of the
@@ -80,27 +91,29 @@ class LoadSession {
 
   // Connect-to-first-media times of participants [from, size()), those without media counted
   // failed.
-  JoinStats joinStats(std::size_t from) const;
+  boost::asio::awaitable<JoinStats> joinStats(std::size_t from);
 
   // Senders stop, what is in flight drains, and the run's accounting is filled in.
   boost::asio::awaitable<void> finish(RunResult& result);
 
  private:
-  struct Totals;
-  Totals totals() const;
+  // Runs `function` on each lane's thread, one lane after the other, and hands back what each
+  // returned (by lane); the caller's coroutine resumes on lane 0.
+  template <typename Function>
+  boost::asio::awaitable<std::vector<std::invoke_result_t<Function&, LoadLane&>>> onEachLane(
+      Function function);
+  template <typename Function>
+  boost::asio::awaitable<void> forEachLane(Function function);
+  boost::asio::awaitable<LaneTotals> totals();
+  LoadLane& home() { return *lanes_.front(); }
 
-  std::unique_ptr<boost::asio::io_context> io_;
-  std::unique_ptr<media::PacketPool> pool_;
-  media::PacketCounters counters_;
   std::optional<media::DtlsCertificate> certificate_;
-  std::unique_ptr<TransportContext> context_;
-  DelayHistogram delays_;
+  std::vector<std::unique_ptr<LoadLane>> lanes_;
   pid_t serverPid_;
-  ServerMetrics metrics_;
+  std::optional<ServerMetrics> metrics_;  // on lane 0
   SignalingFactory signaling_;
-  std::vector<std::unique_ptr<SimulatedParticipant>> participants_;
-  std::vector<unsigned> expectedStreams_;
-  bool ticking_ = true;
+  std::size_t size_ = 0;
+  std::exception_ptr failure_;
 };
 
 }  // namespace chorus::bench

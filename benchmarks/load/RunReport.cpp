@@ -34,6 +34,7 @@ json::object parameters(const Scenario& scenario) {
       {"settle_s", scenario.settle.count()},
       {"measure_s", scenario.measure.count()},
       {"verify_every", scenario.verifyEvery},
+      {"threads", scenario.threads},
       {"delay_source", scenario.delaySource == DelaySource::kProbe ? "probe" : "abs-send-time"}};
   switch (scenario.kind) {
     case ScenarioKind::kRooms:
@@ -211,10 +212,10 @@ std::string RunReport::plotData(const RunResult& result) {
 std::string RunReport::summary(const RunResult& result) {
   const Scenario& scenario = result.scenario;
   const Accounting& a = result.accounting;
-  std::string text = "summary: " + std::string(scenarioName(scenario.kind)) + " " +
-                     scenario.preset + " on " + result.server + " (" +
-                     std::to_string(result.serverWorkers) +
-                     " worker(s), pinning: " + result.pinning + "); ";
+  std::string text =
+      "summary: " + std::string(scenarioName(scenario.kind)) + " " + scenario.preset + " on " +
+      result.server + " (" + std::to_string(result.serverWorkers) + " worker(s), harness " +
+      std::to_string(scenario.threads) + " thread(s), pinning: " + result.pinning + "); ";
   if (scenario.kind == ScenarioKind::kRamp && !result.steps.empty()) {
     text += result.capacityStep == 0
                 ? "capacity: below the first step; "

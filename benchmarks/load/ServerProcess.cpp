@@ -68,12 +68,18 @@ ProcessSample sampleProcess(pid_t pid) {
 }
 
 bool pinToCpu(pid_t pid, int cpu) {
-  if (cpu < 0 || cpu >= static_cast<int>(std::thread::hardware_concurrency())) {
+  return pinToCpus(pid, cpu, cpu);
+}
+
+bool pinToCpus(pid_t pid, int first, int last) {
+  if (first < 0 || first > last || last >= static_cast<int>(std::thread::hardware_concurrency())) {
     return false;
   }
   cpu_set_t set;
   CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
+  for (int cpu = first; cpu <= last; ++cpu) {
+    CPU_SET(cpu, &set);
+  }
   if (pid == 0) {
     return ::sched_setaffinity(0, sizeof(set), &set) == 0;
   }
@@ -112,6 +118,7 @@ ServerProcess::ServerProcess(const std::string& chorusdPath, unsigned workers,
                                      "--signaling.messages_per_second",
                                      "100"};
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
   for (auto& argument : arguments) {
     argv.push_back(argument.data());
   }

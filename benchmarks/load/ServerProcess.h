@@ -17,6 +17,8 @@ ProcessSample sampleProcess(pid_t pid);
 // Pins `pid` (0: the calling thread; otherwise every thread of the process) to one CPU; false
 // where that CPU does not exist.
 bool pinToCpu(pid_t pid, int cpu);
+// The same onto CPUs first..last.
+bool pinToCpus(pid_t pid, int first, int last);
 
 // A chorusd the harness starts for one run: dev_mode on (so tokens are minted with the public
 // dev application's secret, no manual step), every port chosen by the kernel, its output in

@@ -31,7 +31,7 @@ struct ParticipantConfig {
 
 // One simulated browser: joins over its SignalingBackend, publishes audio and video on one
 // transport, answers every subscribe offer on another, and receives. Signaling runs on its own
-// coroutine; media runs from the loop's tick (onTick), so thousands share one thread.
+// coroutine; media runs from its lane's tick (onTick), so thousands share a thread.
 class SimulatedParticipant final : private MediaSink, private RtcpObserver {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;

@@ -32,10 +32,10 @@ constexpr std::string_view kUsage =
     "         [--joins-per-second J] [--storm-s S] [--storm-rooms N]\n"
     "         [--video-kbps K] [--keyframe-s N] [--dtx] [--measure-s S] [--settle-s S]\n"
     "         [--verify-every N] [--delay abs-send-time|probe] [--workers W] [--no-pin]\n"
-    "         [--single-core-limit PPS] [--out DIR] [--check]\n"
+    "         [--single-core-limit PPS] [--threads N] [--out DIR] [--check]\n"
     "presets: quick rooms-small rooms-50x4 webinar-100 webinar-500 ramp-rooms ramp-webinar\n"
     "         join-storm-50\n"
-    "--server none runs the rooms scenario only\n";
+    "--server none runs the rooms scenario only, on one thread\n";
 
 Scenario preset(std::string_view name) {
   Scenario scenario;
@@ -177,14 +177,20 @@ int main(int argc, char** argv) {
     if (const auto* value = option("--single-core-limit")) {
       scenario.singleCoreLimit = std::stod(*value);
     }
+    if (const auto* value = option("--threads")) {
+      scenario.threads = static_cast<unsigned>(std::stoul(*value));
+    }
     scenario.audio.dtx = option("--dtx") != nullptr;
     const std::string server = option("--server") ? *option("--server") : "chorus";
     if (server != "chorus" && server != "janus" && server != "none") {
       throw std::invalid_argument("--server is chorus, janus or none");
     }
-    // The floor has no server to hold a webinar, a ramp or a storm.
+    // The floor has no server to hold a webinar, a ramp or a storm, and one loop of its own.
     if (server == "none" && scenario.kind != ScenarioKind::kRooms) {
       throw std::invalid_argument("--server none runs the rooms scenario only");
+    }
+    if (server == "none" && scenario.threads != 1) {
+      throw std::invalid_argument("--server none runs on one thread");
     }
     // Janus drops the publishers' abs-send-time: against it, delay comes from the payload.
     const std::string delay =
@@ -196,7 +202,7 @@ int main(int argc, char** argv) {
                                             : chorus::bench::DelaySource::kAbsSendTime;
     if (scenario.participantsPerRoom < 2 || scenario.rooms == 0 || scenario.subscribers == 0 ||
         scenario.rampStart == 0 || scenario.rampMaxSteps == 0 || scenario.joinsPerSecond == 0 ||
-        scenario.stormRooms == 0 || scenario.stormDuration.count() <= 0) {
+        scenario.stormRooms == 0 || scenario.stormDuration.count() <= 0 || scenario.threads == 0) {
       throw std::invalid_argument(
           "a room needs at least 2 participants, and every count at least 1");
     }
