@@ -289,7 +289,6 @@ asio::awaitable<JoinStats> LoadSession::joinStats(std::size_t from) {
 }
 
 asio::awaitable<void> LoadSession::finish(RunResult& result) {
-  // NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): a path inside Asio's coroutine frame
   co_await forEachLane([](LoadLane& lane) { lane.stopMedia(); });
   co_await wait(kDrain);
   result.accounting.serverForwarded = co_await metrics_->sample(ServerMetrics::kForwardedPackets);
