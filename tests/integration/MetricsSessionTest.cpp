@@ -87,14 +87,14 @@ TEST(MetricsSessionTest, ScrapeDuringASessionParsesMovesAndHasEveryDocumentedMet
   const asio::ip::tcp::endpoint http(asio::ip::address_v4::loopback(), server.httpPort());
   const bench::ChorusEndpoint endpoint{http, std::string(signaling::kDevApplicationKey),
                                        std::string(signaling::kDevApplicationSecret)};
-  bench::LoadSession session(2, server.pid(), http, [endpoint](asio::any_io_executor executor) {
+  bench::LoadSession session(1, 2, server.pid(), http, [endpoint](asio::any_io_executor executor) {
     return std::make_unique<bench::ChorusSignaling>(std::move(executor), endpoint);
   });
   bool flowing = false;
   std::string text;
   session.run([&](bench::LoadSession& running) -> asio::awaitable<void> {
-    running.add(participant("publisher", true), 0);
-    running.add(participant("subscriber", false), 2);
+    co_await running.add(participant("publisher", true), 0);
+    co_await running.add(participant("subscriber", false), 2);
     flowing = co_await running.waitFlowing(0, 30s);
     // Long enough for receiver reports both ways (once a second) and for the control thread
     // to collect the first forwards (twice a second).
