@@ -40,8 +40,9 @@ bench: deps-bench
 	    chorus-bench
 	benchmarks/run-bench.sh build/release/bench-report
 
-# The same `rooms` scenario against Chorus and then Janus VideoRoom (in a private network
-# namespace), beside the harness-to-harness floor: build/release/bench-compare/comparison.md.
+# The same clients against Chorus and then Janus VideoRoom (in a private network namespace):
+# rooms and webinar at equal load, both ramped to capacity, beside the harness-to-harness floor
+# and the single-core limit: build/release/bench-compare/comparison.md (about 10 minutes).
 bench-compare: deps-bench
 	scripts/bench-compare.sh
 

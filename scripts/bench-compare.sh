@@ -140,3 +140,14 @@ done
 echo "load average at the end: $(loadavg)" | tee -a "$out/loadavg.txt"
 
 python3 "$repo/scripts/bench_compare_table.py" "$out"
+
+# The ramps side by side (gnuplot from scripts/install-deps.sh --bench).
+for part in ramp-rooms ramp-webinar; do
+  chorus_dat=$(ls "$out/$part/chorus/"*.dat 2>/dev/null | head -1)
+  janus_dat=$(ls "$out/$part/janus/"*.dat 2>/dev/null | head -1)
+  if [ -n "$chorus_dat" ] && [ -n "$janus_dat" ] && command -v gnuplot >/dev/null; then
+    gnuplot -e "chorus='$chorus_dat'; janus='$janus_dat'; stem='$out/$part'; name='$part'" \
+      "$repo/benchmarks/load/compare-plot.gp"
+    echo "bench-compare: plots $out/$part-delay.png, $out/$part-cpu.png"
+  fi
+done
