@@ -956,15 +956,19 @@ export class Call {
    * Joins the room through a new connection to the node at `url`. A node that answers
    * `room_elsewhere` names the room's node, and the join goes there instead (docs/signaling.md,
    * "Several nodes"). A join refused with `server_draining` is tried again on another new
-   * connection, which a load balancer sends to a ready server, with backoff until `deadline`.
-   * @param {string} url
+   * connection to `first`, which a load balancer sends to a ready server, with backoff until
+   * `deadline`: not to the node a redirect named, which may be the draining node itself (the
+   * redirecting node has not probed it since its drain began).
+   * @param {string} first
    * @param {number} deadline milliseconds since the epoch
    * @returns {Promise<{connection: Connection, result: JoinResult, url: string} | null>} where
    *   the call joined, or null if the call ended meanwhile
    */
-  async #connectAndJoin(url, deadline) {
+  async #connectAndJoin(first, deadline) {
+    let url = first;
     let redirects = 0;
-    for (let attempt = 0; ; attempt++) {
+    let refusals = 0;
+    for (;;) {
       const connection = await this.#connector.connect(this.roomId, url);
       if (this.#isEnded()) {
         connection.close();
@@ -988,13 +992,15 @@ export class Call {
           url = elsewhere;
           continue;
         }
-        const delay = drainRetryDelay(attempt);
+        const delay = drainRetryDelay(refusals++);
         if (!(error instanceof ChorusError) || error.code !== 'server_draining' ||
             Date.now() + delay > deadline) {
           throw error;
         }
         this.error = error;
         await sleep(delay);
+        url = first;
+        redirects = 0;
         continue;
       }
       if (this.#isEnded()) {

@@ -1,8 +1,8 @@
 // The browser side of the SDK case tests (sdk-mute, sdk-reconnect, sdk-codecs, sdk-errors,
-// sdk-drain): a page that uses the SDK served by chorusd (/sdk/chorus.js) as an application
-// would, driven through window.sdkCall. It records the SDK's events, reports each remote
-// participant's receive statistics from getStats(), and counts the WebSockets the page opens (to
-// drop one, or to show that none was opened).
+// sdk-drain, sdk-cluster): a page that uses the SDK served by chorusd (/sdk/chorus.js) as an
+// application would, driven through window.sdkCall. It records the SDK's events, reports each
+// remote participant's receive statistics from getStats(), and counts the WebSockets the page
+// opens (to drop one, or to show that none was opened).
 import { ChorusClient } from '/sdk/chorus.js';
 
 const progress = { steps: [], events: [], error: null };

@@ -1,6 +1,8 @@
-// A real chorusd for browser tests: started on kernel-chosen ports with a temporary YAML
-// configuration, applications file and web root, and stopped (or killed) at the end.
+// A real chorusd for browser tests: started on kernel-chosen ports (or a given HTTP port) with a
+// temporary YAML configuration, applications file and web root, and stopped (or killed) at the
+// end.
 import { spawn, execFile } from 'node:child_process';
+import net from 'node:net';
 import { mkdtemp, mkdir, writeFile, cp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +25,28 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+// A loopback TCP port free now (the kernel picks it; nothing holds it afterwards): for a server
+// whose URL its peers must be given before it starts.
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 export class Chorusd {
   #waiters = new Set();
 
   // Starts chorusd with `workers` workers (shards) on loopback. `pagesDir`'s files are served at
   // `/` (they become the temporary web root's `demo/`, the folder chorusd serves from), so pages
   // are same-origin with `/ws`. `config` adds YAML lines to the configuration file, `args`
-  // command-line options (say `['--log.level', 'debug']`).
-  static async start({ pagesDir, workers = 1, config = '', args = [] } = {}) {
+  // command-line options (say `['--log.level', 'debug']`). `httpPort` is the control port, for
+  // a server whose URL must be known before it starts (a cluster's peers, freePort()); 0: any.
+  static async start({ pagesDir, workers = 1, config = '', args = [], httpPort = 0 } = {}) {
     const binary = requireEnv('CHORUSD', 'the chorusd binary (ctest sets it)');
     const dir = await mkdtemp(join(tmpdir(), 'chorus-e2e-'));
     const webRoot = join(dir, 'web');
@@ -44,7 +60,7 @@ export class Chorusd {
       [
         'http:',
         '  listen_address: 127.0.0.1',
-        '  port: 0',
+        `  port: ${httpPort}`,
         `  web_root: ${JSON.stringify(webRoot)}`,
         'workers:',
         `  count: ${workers}`,
