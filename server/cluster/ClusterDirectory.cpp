@@ -40,6 +40,7 @@ ClusterDirectory::ClusterDirectory(boost::asio::io_context& control, const Confi
     : control_(control),
       config_(checked(config.cluster)),
       httpPort_(config.http.port),
+      httpTls_(!config.http.tlsCertificateFile.empty()),
       status_(status),
       placement_(config.cluster.advertiseUrl),
       timer_(control),
@@ -71,7 +72,8 @@ void ClusterDirectory::tick() {
     return;
   }
   if (!config_.peersDns.empty()) {
-    resolvePeers(control_, config_.peersDns, httpPort_,
+    // Every node of a cluster is configured alike: TLS on this control port means on theirs.
+    resolvePeers(control_, config_.peersDns, httpPort_, httpTls_,
                  [this](const std::vector<signaling::PeerUrl>& addresses,
                         const std::string& error) { onResolved(addresses, error); });
   }

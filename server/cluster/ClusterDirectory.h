@@ -66,6 +66,7 @@ class ClusterDirectory : public signaling::RoomLocator {
   boost::asio::io_context& control_;
   Config::Cluster config_;
   std::uint16_t httpPort_;
+  bool httpTls_;  // the control port has TLS: DNS peers are probed over TLS too
   const signaling::ProcessStatus& status_;
   signaling::RoomPlacement placement_;
   std::map<std::string, Peer> peers_;  // by control URL (PeerUrl::text)

@@ -513,13 +513,14 @@ std::vector<ConfigKey> buildKeys() {
           [](auto& c) -> auto& { return c.cluster.advertiseUrl; }),
       peersKey(
           "cluster.peers",
-          "the other nodes' control ports (http://10.0.0.5:8080), comma-separated; a join for a "
-          "room that belongs on one of them is sent there",
+          "the other nodes' control ports (http://10.0.0.5:8080, https:// where they have TLS), "
+          "comma-separated; a join for a room that belongs on one of them is sent there",
           [](auto& c) -> auto& { return c.cluster.peers; }),
       optionalPathKey(
           "cluster.peers_dns",
-          "DNS name whose A/AAAA records are the nodes, each at http.port (a Kubernetes "
-          "headless Service); re-resolved every probe; empty: cluster.peers only",
+          "DNS name whose A/AAAA records are the nodes, each at http.port, over TLS if this node's "
+          "control port has it (a Kubernetes headless Service); re-resolved every probe; empty: "
+          "cluster.peers only",
           [](auto& c) -> auto& { return c.cluster.peersDns; }),
       secondsKey(
           "cluster.probe_interval_seconds",

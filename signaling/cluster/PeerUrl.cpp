@@ -8,6 +8,7 @@ namespace chorus::signaling {
 namespace {
 
 constexpr std::string_view kScheme = "http://";
+constexpr std::string_view kTlsScheme = "https://";
 
 bool isHostCharacter(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
@@ -20,14 +21,19 @@ bool isIpv6Character(char c) {
 }  // namespace
 
 std::optional<PeerUrl> PeerUrl::parse(std::string_view text) {
-  if (!text.starts_with(kScheme)) {
+  PeerUrl url;
+  if (text.starts_with(kTlsScheme)) {
+    url.tls = true;
+    url.port = 443;
+    text.remove_prefix(kTlsScheme.size());
+  } else if (text.starts_with(kScheme)) {
+    text.remove_prefix(kScheme.size());
+  } else {
     return std::nullopt;
   }
-  text.remove_prefix(kScheme.size());
   if (text.ends_with('/')) {
     text.remove_suffix(1);
   }
-  PeerUrl url;
   std::string_view rest;
   if (text.starts_with('[')) {
     const std::size_t close = text.find(']');
@@ -67,7 +73,8 @@ std::optional<PeerUrl> PeerUrl::parse(std::string_view text) {
 
 std::string PeerUrl::text() const {
   const bool ipv6 = host.find(':') != std::string::npos;
-  return std::string(kScheme) + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return std::string(tls ? kTlsScheme : kScheme) + (ipv6 ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
 }
 
 }  // namespace chorus::signaling

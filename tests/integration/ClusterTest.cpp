@@ -25,6 +25,7 @@
 #include "tests/integration/HttpProbe.h"
 #include "tests/integration/SignalingClient.h"
 #include "tests/integration/TestApplication.h"
+#include "tests/integration/TestCertificate.h"
 
 namespace chorus::test {
 namespace {
@@ -227,6 +228,35 @@ TEST_F(ClusterTest, ClusterStateNeedsTheSecret) {
   ASSERT_TRUE(state) << answered.body;
   EXPECT_EQ(state->url, advertiseUrl(portB_.port()));
   EXPECT_TRUE(state->ready);
+}
+
+// Nodes with TLS on their control port (the production overlay's setup) are probed over TLS:
+// with https peers each sees the other ready, as with plain HTTP.
+TEST(ClusterTlsTest, NodesWithTlsOnTheControlPortProbeEachOtherOverTls) {
+  const TestCertificate certificate;
+  const ReservedPort portA;
+  const ReservedPort portB;
+  const auto applications = kApplication.writeFile("chorus-cluster-tls-applications.yaml");
+  const std::vector<std::string> secret{"CHORUS_CLUSTER_SECRET=" + std::string(kSecret)};
+  const auto tlsNode = [&](std::uint16_t port, std::uint16_t peer) {
+    std::vector<std::string> flags = nodeFlags(port, peer, applications);
+    for (std::string& flag : flags) {
+      if (flag == controlUrl(peer)) {
+        flag = "https://127.0.0.1:" + std::to_string(peer);
+      }
+    }
+    flags.insert(flags.end(), {"--http.tls_certificate_file", certificate.certificateFile(),
+                               "--http.tls_private_key_file", certificate.privateKeyFile()});
+    return flags;
+  };
+  ChorusdProcess a(tlsNode(portA.port(), portB.port()), secret);
+  ChorusdProcess b(tlsNode(portB.port(), portA.port()), secret);
+  EXPECT_TRUE(a.waitForLine("cluster_peer peer=https://127.0.0.1:" + std::to_string(portB.port()) +
+                            " state=ready"))
+      << a.output();
+  EXPECT_TRUE(b.waitForLine("cluster_peer peer=https://127.0.0.1:" + std::to_string(portA.port()) +
+                            " state=ready"))
+      << b.output();
 }
 
 }  // namespace

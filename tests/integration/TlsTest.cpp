@@ -11,73 +11,18 @@
 #include <system_error>
 #include <vector>
 
-#include <openssl/bio.h>
-#include <openssl/buffer.h>
-#include <openssl/pem.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "media/security/DtlsCertificate.h"
 #include "tests/integration/ChorusdProcess.h"
 #include "tests/integration/HttpProbe.h"
 #include "tests/integration/HttpsProbe.h"
+#include "tests/integration/TestCertificate.h"
 #include "tests/integration/WebSocketClient.h"
 
 namespace chorus::test {
 namespace {
 using ::testing::HasSubstr;
-
-// The text a PEM writer puts in a memory BIO.
-template <typename Write>
-std::string pemText(Write write) {
-  const media::BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || write(bio.get()) != 1) {
-    throw std::runtime_error("PEM encoding failed");
-  }
-  BUF_MEM* memory = nullptr;
-  BIO_get_mem_ptr(bio.get(), &memory);
-  return {memory->data, memory->length};
-}
-
-// A self-signed ECDSA P-256 certificate for CN=localhost (the name the test clients verify)
-// and its key, as PEM files in a folder of their own: ctest may run these tests in parallel.
-class TestCertificate {
- public:
-  TestCertificate() {
-    std::string folder = ::testing::TempDir() + "chorus-tls-XXXXXX";
-    if (mkdtemp(folder.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    folder_ = folder;
-    const auto certificate =
-        media::DtlsCertificate::generate(std::chrono::system_clock::now(), "localhost");
-    if (!certificate) {
-      throw std::runtime_error("cannot generate a certificate");
-    }
-    certificatePem_ =
-        pemText([&](BIO* bio) { return PEM_write_bio_X509(bio, certificate->certificate()); });
-    std::ofstream(certificateFile()) << certificatePem_;
-    std::ofstream(privateKeyFile()) << pemText([&](BIO* bio) {
-      return PEM_write_bio_PrivateKey(bio, certificate->privateKey(), nullptr, nullptr, 0, nullptr,
-                                      nullptr);
-    });
-  }
-  ~TestCertificate() {
-    std::error_code ignored;
-    std::filesystem::remove_all(folder_, ignored);
-  }
-  TestCertificate(const TestCertificate&) = delete;
-  TestCertificate& operator=(const TestCertificate&) = delete;
-
-  const std::string& pem() const { return certificatePem_; }
-  std::string certificateFile() const { return folder_ / "certificate.pem"; }
-  std::string privateKeyFile() const { return folder_ / "key.pem"; }
-
- private:
-  std::filesystem::path folder_;
-  std::string certificatePem_;
-};
 
 std::vector<std::string> tlsFlags(const std::string& certificateFile,
                                   const std::string& privateKeyFile) {

@@ -1,5 +1,6 @@
-// cluster.peers entries: http URLs of a host name, an IPv4 or a bracketed IPv6 address, with
-// or without a port and a trailing slash; anything else is refused at configuration time.
+// cluster.peers entries: http or https URLs of a host name, an IPv4 or a bracketed IPv6
+// address, with or without a port and a trailing slash; anything else is refused at
+// configuration time.
 #include <gtest/gtest.h>
 
 #include "signaling/cluster/PeerUrl.h"
@@ -22,11 +23,24 @@ TEST(PeerUrlTest, ParsesNamesAddressesAndPorts) {
   ASSERT_TRUE(v6.has_value());
   EXPECT_EQ(v6->host, "fd00::5");
   EXPECT_EQ(v6->text(), "http://[fd00::5]:8081");
+  EXPECT_FALSE(v6->tls);
+}
+
+TEST(PeerUrlTest, HttpsMeansTlsAndPort443ByDefault) {
+  const auto secure = PeerUrl::parse("https://10.0.0.5");
+  ASSERT_TRUE(secure.has_value());
+  EXPECT_TRUE(secure->tls);
+  EXPECT_EQ(secure->port, 443);
+  EXPECT_EQ(secure->text(), "https://10.0.0.5:443");
+  const auto named = PeerUrl::parse("https://chorus-2.example.com:8443/");
+  ASSERT_TRUE(named.has_value());
+  EXPECT_EQ(named->port, 8443);
+  EXPECT_EQ(named->text(), "https://chorus-2.example.com:8443");
 }
 
 TEST(PeerUrlTest, RefusesOtherSchemesPathsAndBadPorts) {
   for (const std::string_view text :
-       {"", "10.0.0.5:8080", "https://10.0.0.5", "ws://10.0.0.5/ws", "http://", "http://:80",
+       {"", "10.0.0.5:8080", "https://", "ws://10.0.0.5/ws", "http://", "http://:80",
         "http://10.0.0.5:", "http://10.0.0.5:0", "http://10.0.0.5:65536", "http://10.0.0.5:8x",
         "http://10.0.0.5/cluster", "http://[fd00::5", "http://[]:80", "http://user@host",
         "http://a b"}) {
