@@ -57,8 +57,9 @@ void ClientTransport::connect(const RemoteTransport& server, TimePoint now) {
   // One suite for every server compared (issue 8): offered alone, it is the one negotiated
   // whichever side is the DTLS server (RFC 5764 §4.1.1).
   config.srtpProfiles = {media::SrtpProfile::kAeadAes128Gcm};
-  // Janus drops a ClientHello that comes before its own check of the pair has succeeded; at
-  // OpenSSL's 1 s first retransmission that cost every Janus join a second. Chorus answers the
+  // Janus leaves the first ClientHello unanswered (it comes, it seems, before Janus's own check
+  // of the pair has succeeded); at OpenSSL's 1 s first retransmission that cost every Janus
+  // join a second. Chorus answers the
   // first one, so the shorter timer changes nothing there.
   config.dtls.initialRetransmitTimeout = std::chrono::milliseconds(50);
   test::ClientDatagramSink& sink = *this;
